@@ -1,0 +1,209 @@
+/**
+ * The feature-set contract between libs/fhir-features (producer) and services/scorer (consumer).
+ *
+ * Each feature set is named and versioned; its features come in this fixed order with these
+ * canonical units. Model manifests reference features by `name`. Booleans are 0/1.
+ * Changing an order, a unit or a meaning requires a version bump.
+ */
+
+export interface FeatureDefinition {
+  /** Stable name, referenced by model manifests and card policies. */
+  name: string;
+  /** Canonical unit (UCUM where one exists; '1' for counts and 0/1 flags). */
+  unit: string;
+  description: string;
+}
+
+export interface FeatureSetDefinition {
+  name: string;
+  version: string;
+  features: readonly FeatureDefinition[];
+}
+
+const f = (name: string, unit: string, description: string): FeatureDefinition => ({ name, unit, description });
+
+const AGE = f('age_years', 'a', 'Age at asOf in fractional years');
+const MALE = f('sex_male', '1', '1 = administrative gender male, 0 = female');
+const EGFR = f('egfr', 'mL/min/{1.73_m2}', 'Latest eGFR (CKD-EPI 2021 recomputed from creatinine where available)');
+const UACR = f('uacr_mg_g', 'mg/g', 'Latest urine albumin/creatinine ratio');
+
+export const FEATURE_SETS = {
+  'kfre-4var': {
+    name: 'kfre-4var', version: '1.0.0',
+    features: [AGE, MALE, EGFR, UACR],
+  },
+  'kfre-8var': {
+    name: 'kfre-8var', version: '1.0.0',
+    features: [AGE, MALE, EGFR, UACR,
+      f('albumin_g_dl', 'g/dL', 'Latest serum albumin'),
+      f('phosphate_mg_dl', 'mg/dL', 'Latest serum phosphate'),
+      f('bicarbonate_mmol_l', 'mmol/L', 'Latest serum bicarbonate / total CO2'),
+      f('calcium_mg_dl', 'mg/dL', 'Latest serum calcium')],
+  },
+  pce: {
+    name: 'pce', version: '1.0.0',
+    features: [AGE, MALE,
+      f('race_black', '1', '1 = Black or African American (US Core race), used only to pick the PCE equation'),
+      f('total_chol_mg_dl', 'mg/dL', 'Latest total cholesterol'),
+      f('hdl_mg_dl', 'mg/dL', 'Latest HDL cholesterol'),
+      f('sbp_mmhg', 'mm[Hg]', 'Latest systolic blood pressure'),
+      f('bp_treated', '1', '1 = an antihypertensive is active'),
+      f('smoker', '1', '1 = current smoker'),
+      f('diabetes', '1', '1 = diabetes (type 2 or unspecified) active')],
+  },
+  prevent: {
+    name: 'prevent', version: '1.0.0',
+    features: [AGE, MALE,
+      f('total_chol_mg_dl', 'mg/dL', 'Latest total cholesterol'),
+      f('hdl_mg_dl', 'mg/dL', 'Latest HDL cholesterol'),
+      f('sbp_mmhg', 'mm[Hg]', 'Latest systolic blood pressure'),
+      f('bp_treated', '1', '1 = an antihypertensive is active'),
+      f('statin', '1', '1 = a statin is active'),
+      f('diabetes', '1', '1 = diabetes active'),
+      f('smoker', '1', '1 = current smoker'),
+      EGFR,
+      f('bmi_kg_m2', 'kg/m2', 'Latest body-mass index')],
+  },
+  'cha2ds2-vasc': {
+    name: 'cha2ds2-vasc', version: '1.0.0',
+    features: [AGE, f('sex_female', '1', '1 = female'),
+      f('chf', '1', 'Heart failure active'),
+      f('hypertension', '1', 'Hypertension active'),
+      f('diabetes', '1', 'Diabetes active'),
+      f('stroke_tia_te', '1', 'History of stroke, TIA or thromboembolism'),
+      f('vascular_disease', '1', 'Prior MI, PAD or aortic plaque')],
+  },
+  'has-bled': {
+    name: 'has-bled', version: '1.0.0',
+    features: [AGE,
+      f('sbp_mmhg', 'mm[Hg]', 'Latest systolic blood pressure (uncontrolled HTN: > 160)'),
+      f('hypertension', '1', 'Hypertension active'),
+      f('renal_abnormal', '1', 'Dialysis, kidney transplant or creatinine >= 2.26 mg/dL (200 umol/L)'),
+      f('liver_abnormal', '1', 'Cirrhosis or chronic liver disease'),
+      f('stroke', '1', 'History of stroke'),
+      f('bleeding_history', '1', 'Prior major bleeding or predisposition (incl. anaemia)'),
+      f('labile_inr', '1', 'Labile INR (TTR < 60%) when on warfarin; 0 when unknown'),
+      f('antiplatelet_or_nsaid', '1', 'Antiplatelet or NSAID active'),
+      f('alcohol_excess', '1', '>= 8 units alcohol per week (from record; 0 when unknown)')],
+  },
+  'egfr-trajectory': {
+    name: 'egfr-trajectory', version: '1.0.0',
+    features: [
+      f('egfr_last', 'mL/min/{1.73_m2}', 'Latest eGFR'),
+      f('egfr_last_age_days', 'd', 'Days between the latest eGFR and asOf'),
+      f('egfr_count', '1', 'Number of eGFR values in the window'),
+      f('egfr_min', 'mL/min/{1.73_m2}', 'Minimum eGFR in the window'),
+      f('egfr_max', 'mL/min/{1.73_m2}', 'Maximum eGFR in the window'),
+      f('egfr_mean', 'mL/min/{1.73_m2}', 'Mean eGFR in the window'),
+      f('egfr_slope_per_year', 'mL/min/{1.73_m2}/a', 'Least-squares slope (>= 3 points over >= 90 days)'),
+      f('egfr_change_from_baseline_pct', '%', 'Percent change of the latest from the earliest value in the window'),
+      f('egfr_from_creatinine', '1', '1 = latest eGFR recomputed from creatinine, 0 = reported eGFR used'),
+      f('uacr_last', 'mg/g', 'Latest urine ACR'),
+      f('uacr_last_age_days', 'd', 'Days between the latest urine ACR and asOf'),
+      f('creatinine_last_mg_dl', 'mg/dL', 'Latest serum creatinine'),
+      f('creatinine_last_age_days', 'd', 'Days between the latest creatinine and asOf'),
+    ],
+  },
+  /** Clinical context for rules: conditions and active medication classes as of asOf. */
+  'clinical-context': {
+    name: 'clinical-context', version: '1.0.0',
+    features: [AGE, MALE,
+      f('type2_diabetes', '1', 'Type 2 diabetes active'),
+      f('hypertension', '1', 'Hypertension active'),
+      f('ckd', '1', 'CKD diagnosis active'),
+      f('ckd_stage', '1', 'Coded CKD stage 1-5 (3 = 3 unspecified, 3.1 = 3a, 3.2 = 3b), missing when none'),
+      f('dialysis_or_transplant', '1', 'ESRD on dialysis or kidney transplant'),
+      f('atrial_fibrillation', '1', 'Atrial fibrillation active'),
+      f('heart_failure', '1', 'Heart failure active'),
+      f('ascvd', '1', 'Clinical ASCVD (MI, CHD/IHD, stroke/TIA, PAD, revascularisation)'),
+      f('ldl_mg_dl', 'mg/dL', 'Latest LDL cholesterol'),
+      f('hba1c_pct', '%', 'Latest HbA1c (NGSP)'),
+      f('potassium_mmol_l', 'mmol/L', 'Latest serum potassium'),
+      f('weight_kg', 'kg', 'Latest body weight'),
+      f('on_statin', '1', 'Statin active'),
+      f('statin_intensity', '1', '0 none, 1 low, 2 moderate, 3 high (ACC/AHA 2018 table)'),
+      f('on_sglt2i', '1', 'SGLT2 inhibitor active'),
+      f('on_acei', '1', 'ACE inhibitor active'),
+      f('on_arb', '1', 'ARB active'),
+      f('on_arni', '1', 'ARNI (sacubitril/valsartan) active'),
+      f('on_doac', '1', 'DOAC active'),
+      f('on_warfarin', '1', 'Warfarin / VKA active'),
+      f('on_antiplatelet', '1', 'Any antiplatelet active (incl. aspirin)'),
+      f('on_aspirin', '1', 'Aspirin active'),
+      f('on_nsaid', '1', 'Non-aspirin NSAID active'),
+      f('on_metformin', '1', 'Metformin active'),
+      f('on_glp1ra', '1', 'GLP-1 receptor agonist active'),
+      f('on_finerenone', '1', 'Finerenone active'),
+      f('on_antihypertensive', '1', 'Any antihypertensive class active'),
+    ],
+  },
+} as const satisfies Record<string, FeatureSetDefinition>;
+
+export type FeatureSetName = keyof typeof FEATURE_SETS;
+export const FEATURE_SET_NAMES = Object.keys(FEATURE_SETS) as FeatureSetName[];
+
+/** One piece of evidence behind a feature: never a resource id, name or identifier. */
+export interface ProvenanceItem {
+  /** Concept, e.g. 'creatinine', 'egfr', 'condition:atrial_fibrillation', 'medication:sglt2i'. */
+  concept: string;
+  /** Value in the canonical unit; absent for coded facts (conditions, medications). */
+  value?: number;
+  unit?: string;
+  /** Value and unit as recorded, when a conversion was applied. */
+  originalValue?: number;
+  originalUnit?: string;
+  /** ISO date(-time) the fact is effective (observation time, onset, authoredOn). */
+  date?: string;
+  resourceType: string;
+  /** Human-readable code display (e.g. 'Creatinine [Mass/volume] in Serum or Plasma'). */
+  display?: string;
+  /** 'measured', 'computed' (e.g. eGFR from creatinine), 'reported' (eGFR as sent), 'coded'. */
+  derivation?: 'measured' | 'computed' | 'reported' | 'coded';
+}
+
+export interface FeatureProvenance {
+  feature: string;
+  items: ProvenanceItem[];
+  /** Why the feature is missing or how it was derived, for card detail. */
+  note?: string;
+}
+
+/** A feature vector as it crosses process boundaries (JSON-safe). */
+export interface FeatureVectorPayload {
+  set: FeatureSetName | string;
+  version: string;
+  names: string[];
+  /** Values in definition order; missing values are 0 here and flagged in `present`. */
+  values: number[];
+  /** 1 = present, 0 = missing, per feature. */
+  present: number[];
+  provenance: FeatureProvenance[];
+}
+
+/** A draft order from context.draftOrders, reduced to what rules need (no ids, no patient data). */
+export interface DraftOrderSummary {
+  /** Index of the entry in context.draftOrders.entry; the HTTP side maps it back to the resource. */
+  index: number;
+  resourceType: string;
+  /** RxNorm code as ordered (product or ingredient), when a medication. */
+  rxcui?: string;
+  display?: string;
+  /** Ingredient names (lower-case) resolved from the static RxNorm table. */
+  ingredients: string[];
+  /** Medication classes (e.g. 'metformin', 'sglt2i', 'doac', 'nsaid', 'statin'). */
+  classes: string[];
+  /** Strength per unit dose in mg, when known from the product table. */
+  strengthMg?: number;
+  /** Dose per administration in mg when derivable from dosageInstruction. */
+  doseMg?: number;
+  /** Administrations per day when derivable. */
+  frequencyPerDay?: number;
+}
+
+/** Counts from data-quality checks, exposed as metrics (labels are reasons, never patient data). */
+export interface DataQualityReport {
+  resourcesSeen: number;
+  resourcesUsed: number;
+  /** reason -> count, e.g. 'unknown_unit', 'implausible_value', 'duplicate', 'malformed_resource'. */
+  excluded: Record<string, number>;
+}

@@ -1,0 +1,4 @@
+export * from './cds-hooks';
+export * from './features';
+export * from './scoring';
+export * from './operation-outcome';

@@ -1,0 +1,62 @@
+/**
+ * Typed configuration from the environment, validated at startup (fail fast, readable errors).
+ * Every deadline, limit and credential is here, not a literal in code.
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const configSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  /** HTTP port. @defaultValue 8080 */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  /** This service's public base URL; JWT `aud` must equal `${PUBLIC_BASE_URL}/cds-services/{id}`. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** JSON file: [{ iss, jwks_uri | jwks, jku?: string[], fhirServers: string[] }]. None = development mode. */
+  CDS_ISSUERS_FILE: z.string().optional(),
+  /** Accepted JWS algorithms (never `none` or HMAC). */
+  JWT_ALGORITHMS: list.default(['ES384', 'RS384']),
+  /** Allowed clock skew for exp/iat, seconds. @defaultValue 60 */
+  JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(60),
+  /** Maximum accepted JWT lifetime (exp - iat) and jti retention, seconds. @defaultValue 3600 */
+  JWT_MAX_AGE_S: z.coerce.number().int().min(1).max(86400).default(3600),
+  /** In development mode (no issuers), FHIR servers the service may call. Comma list of base URLs. */
+  DEV_FHIR_SERVERS: list.default([]),
+  /** CORS origins allowed for browser CDS clients (comma list, `*` for any). */
+  CORS_ORIGINS: list.default([]),
+  /** Request body limit. @defaultValue '5mb' */
+  BODY_LIMIT: z.string().default('5mb'),
+  /** Soft hook deadline (ms): scoring that has not answered by then yields {cards: []}. @defaultValue 1500 */
+  HOOK_DEADLINE_MS: z.coerce.number().int().min(50).max(30000).default(1500),
+  /** Timeout for one FHIR query (ms), always inside the hook deadline. @defaultValue 800 */
+  FHIR_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(30000).default(800),
+  /** Max pages followed per prefetch query. @defaultValue 20 */
+  FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Max resources accepted per gathered record. @defaultValue 50000 */
+  MAX_RECORD_RESOURCES: z.coerce.number().int().min(1).default(50000),
+  /** Redis for distributed mode; unset = embedded mode. */
+  REDIS_URL: z.string().optional(),
+  /** Queue name prefix for BullMQ. */
+  QUEUE_NAME: z.string().default('prognos-score'),
+  /** What to do when Redis is unreachable in distributed mode: score in process, or answer no cards. */
+  QUEUE_FALLBACK: z.enum(['in-process', 'empty']).default('in-process'),
+  /** Operator credential for /dashboard, /api/dashboard, /admin/*: a bearer token ... */
+  OPERATOR_TOKEN: z.string().min(16).optional(),
+  /** ... or basic auth `user:password`. */
+  OPERATOR_BASIC: z.string().regex(/^[^:]+:.+$/).optional(),
+  /** Require the operator credential on /metrics too. @defaultValue false */
+  METRICS_PROTECTED: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,77 @@
+/**
+ * Prometheus metrics of the HTTP service (prom-client default registry, shared in embedded mode with
+ * the scorer's own metrics in services/scorer/src/metrics.ts). Labels are service ids, stages,
+ * statuses, indicators and reason codes: never patient data.
+ */
+import client from 'prom-client';
+
+export const registry = client.register;
+
+/** Seconds; buckets span 0.5 ms .. 5 s (the hook deadline is ~2 s). */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2, 5];
+
+function getOrCreate<T>(name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+/** Stages: total, gather, fhir_query, extract, queue_wait, inference, cards. */
+export const stageDuration = getOrCreate('prognos_stage_duration_seconds', () => new client.Histogram({
+  name: 'prognos_stage_duration_seconds',
+  help: 'Duration of each stage of a hook call, by service',
+  labelNames: ['service', 'stage'] as const,
+  buckets: LATENCY_BUCKETS,
+}));
+
+export const hookRequests = getOrCreate('prognos_hook_requests_total', () => new client.Counter({
+  name: 'prognos_hook_requests_total',
+  help: 'Hook invocations by service and HTTP status',
+  labelNames: ['service', 'status'] as const,
+}));
+
+export const deadlineMisses = getOrCreate('prognos_deadline_misses_total', () => new client.Counter({
+  name: 'prognos_deadline_misses_total',
+  help: 'Hook calls answered without scoring because the deadline passed',
+  labelNames: ['service'] as const,
+}));
+
+export const cardsReturned = getOrCreate('prognos_cards_total', () => new client.Counter({
+  name: 'prognos_cards_total',
+  help: 'Cards returned, by service and indicator',
+  labelNames: ['service', 'indicator'] as const,
+}));
+
+export const suggestionsOffered = getOrCreate('prognos_suggestions_total', () => new client.Counter({
+  name: 'prognos_suggestions_total',
+  help: 'Suggestions offered on returned cards, by service',
+  labelNames: ['service'] as const,
+}));
+
+export const feedbackOutcomes = getOrCreate('prognos_feedback_total', () => new client.Counter({
+  name: 'prognos_feedback_total',
+  help: 'Feedback outcomes by service, card kind and outcome',
+  labelNames: ['service', 'kind', 'outcome'] as const,
+}));
+
+export const feedbackOverrideReasons = getOrCreate('prognos_feedback_override_reasons_total', () => new client.Counter({
+  name: 'prognos_feedback_override_reasons_total',
+  help: 'Override reasons by service and reason code (coded reasons only; free text is never a label)',
+  labelNames: ['service', 'reason'] as const,
+}));
+
+export const dataQualityExclusions = getOrCreate('prognos_data_quality_exclusions_total', () => new client.Counter({
+  name: 'prognos_data_quality_exclusions_total',
+  help: 'Values or resources excluded during feature extraction, by reason',
+  labelNames: ['reason'] as const,
+}));
+
+export const jwtRejections = getOrCreate('prognos_jwt_rejections_total', () => new client.Counter({
+  name: 'prognos_jwt_rejections_total',
+  help: 'Rejected CDS client JWTs by reason',
+  labelNames: ['reason'] as const,
+}));
+
+export const fhirQueries = getOrCreate('prognos_fhir_queries_total', () => new client.Counter({
+  name: 'prognos_fhir_queries_total',
+  help: 'Queries to the EHR FHIR server by outcome (ok, timeout, http_error, invalid, refused)',
+  labelNames: ['outcome'] as const,
+}));
