@@ -1,0 +1,34 @@
+/**
+ * A clinical CDS service as the scorer runs it: its discovery descriptor, the models it runs on
+ * which feature set, and a pure function from features + predictions to cards.
+ * Built-in services live in ./services; a hospital's own model bundle with a declarative card
+ * policy becomes one of these too (no code change).
+ */
+import type { ActionDraft, CardDraft, CdsServiceDescriptor, PredictionRecord, ScoringInput } from '@prognos/contracts';
+import type { ScorerConfig } from './config';
+
+export interface ModelRun {
+  /** Model id as in its manifest (e.g. 'kfre-4var-na'). */
+  modelId: string;
+  /** Feature set whose vector is the model's input row (manifest inputs are checked against it). */
+  featureSet: string;
+}
+
+export interface CardBuildContext {
+  input: ScoringInput;
+  /** One record per model output, including those not computed (with the reason). */
+  predictions: PredictionRecord[];
+  config: ScorerConfig;
+}
+
+export interface CardBuildResult {
+  cards: CardDraft[];
+  systemActions?: ActionDraft[];
+}
+
+export interface ClinicalService {
+  descriptor: CdsServiceDescriptor;
+  /** Models to run for a request; may depend on config (e.g. KFRE region) and on the input. */
+  modelRuns(input: ScoringInput, config: ScorerConfig): ModelRun[];
+  buildCards(ctx: CardBuildContext): CardBuildResult;
+}
