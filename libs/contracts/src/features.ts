@@ -206,4 +206,9 @@ export interface DataQualityReport {
   resourcesUsed: number;
   /** reason -> count, e.g. 'unknown_unit', 'implausible_value', 'duplicate', 'malformed_resource'. */
   excluded: Record<string, number>;
+  /**
+   * reason -> count of values kept after correcting a known defect (e.g. 'egfr_unit_label_ml_min':
+   * eGFR labelled 'mL/min' read as mL/min/{1.73_m2}). Absent when nothing was corrected.
+   */
+  corrected?: Record<string, number>;
 }

@@ -171,6 +171,7 @@ export const scoringInputSchema = z.object({
     resourcesSeen: z.number(),
     resourcesUsed: z.number(),
     excluded: z.record(z.string(), z.number()),
+    corrected: z.record(z.string(), z.number()).optional(),
   }).optional(),
 }).strict();
 
