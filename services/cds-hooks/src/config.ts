@@ -3,6 +3,7 @@
  * Every deadline, limit and credential is here, not a literal in code.
  */
 import { z } from 'zod';
+import { dashboardConfigSchema } from './ops/dashboard-config';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -42,13 +43,39 @@ export const configSchema = z.object({
   QUEUE_NAME: z.string().default('prognos-score'),
   /** What to do when Redis is unreachable in distributed mode: score in process, or answer no cards. */
   QUEUE_FALLBACK: z.enum(['in-process', 'empty']).default('in-process'),
+  /** Seconds finished scoring jobs (completed or failed) are kept in Redis for inspection. @defaultValue 60 */
+  QUEUE_JOB_RETENTION_S: z.coerce.number().int().min(0).max(86400).default(60),
+  /** Most finished scoring jobs kept per state (completed, failed). @defaultValue 1000 */
+  QUEUE_JOB_RETENTION_COUNT: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** Operator credential for /dashboard, /api/dashboard, /admin/*: a bearer token ... */
   OPERATOR_TOKEN: z.string().min(16).optional(),
   /** ... or basic auth `user:password`. */
   OPERATOR_BASIC: z.string().regex(/^[^:]+:.+$/).optional(),
   /** Require the operator credential on /metrics too. @defaultValue false */
   METRICS_PROTECTED: bool.default(false),
+  /** Max bytes read from one FHIR server response (larger answers fail the query). @defaultValue 20000000 */
+  FHIR_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(20_000_000),
+  /** JWKS fetch timeout (ms) for jwks_uri / allowlisted jku. @defaultValue 2000 */
+  JWKS_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(2000),
+  /** Minimum seconds between two JWKS refetches triggered by an unknown kid. @defaultValue 30 */
+  JWKS_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Seconds a fetched JWKS is trusted before it is fetched again. @defaultValue 600 */
+  JWKS_CACHE_MAX_AGE_S: z.coerce.number().int().min(1).max(86400).default(600),
+  /** How long a returned card's uuid stays attributable to its service and kind for feedback, seconds. @defaultValue 604800 */
+  CARD_REGISTRY_TTL_S: z.coerce.number().int().min(60).max(90 * 86400).default(7 * 86400),
+  /** Most card uuids remembered in memory (embedded mode; least recently used are forgotten). @defaultValue 100000 */
+  CARD_REGISTRY_MAX: z.coerce.number().int().min(100).default(100_000),
+  /** Redis stream that receives feedback in distributed mode. @defaultValue 'prognos:feedback' */
+  FEEDBACK_STREAM_KEY: z.string().min(1).default('prognos:feedback'),
+  /** Approximate cap on the feedback stream length (XADD MAXLEN ~). @defaultValue 1000000 */
+  FEEDBACK_STREAM_MAXLEN: z.coerce.number().int().min(1000).default(1_000_000),
+  /** Feedback items held in memory while Redis is unreachable (oldest dropped beyond). @defaultValue 100000 */
+  FEEDBACK_BUFFER_MAX: z.coerce.number().int().min(10).default(100_000),
+  /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** DASHBOARD_REFRESH_MS, DASHBOARD_SAMPLE_MS, DASHBOARD_HISTORY_MIN, DASHBOARD_WINDOW_S (ops/dashboard-config.ts). */
+  ...dashboardConfigSchema.shape,
 });
 
 export type Config = z.infer<typeof configSchema>;

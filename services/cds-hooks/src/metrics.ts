@@ -75,3 +75,46 @@ export const fhirQueries = getOrCreate('prognos_fhir_queries_total', () => new c
   help: 'Queries to the EHR FHIR server by outcome (ok, timeout, http_error, invalid, refused)',
   labelNames: ['outcome'] as const,
 }));
+
+/** Cards (or their parts) removed before sending because they failed the CDS Hooks card rules. */
+export const cardsDropped = getOrCreate('prognos_cards_dropped_total', () => new client.Counter({
+  name: 'prognos_cards_dropped_total',
+  help: 'Cards, suggestions or actions dropped because they failed validation or binding, by service and reason',
+  labelNames: ['service', 'reason'] as const,
+}));
+
+/** Feedback items buffered in memory because Redis was unreachable (distributed mode). */
+export const feedbackBuffered = getOrCreate('prognos_feedback_buffered', () => new client.Gauge({
+  name: 'prognos_feedback_buffered',
+  help: 'Feedback items waiting in memory for Redis to come back',
+}));
+
+// Operational gauges (refreshed by the ops routes on each /metrics scrape and dashboard sample).
+
+/** Distributed mode: jobs in the scoring queue by state (waiting, active, delayed, failed). */
+export const queueDepth = getOrCreate('prognos_queue_depth', () => new client.Gauge({
+  name: 'prognos_queue_depth',
+  help: 'Jobs in the scoring queue by state (distributed mode)',
+  labelNames: ['state'] as const,
+}));
+
+/** Distributed mode: scorer workers seen recently, by execution provider (cpu, cuda). */
+export const workersOnline = getOrCreate('prognos_workers_online', () => new client.Gauge({
+  name: 'prognos_workers_online',
+  help: 'Scorer workers online by execution provider (distributed mode)',
+  labelNames: ['provider'] as const,
+}));
+
+/** Models loaded: value 1 per model id and version (an "info" metric for joins and tables). */
+export const modelInfo = getOrCreate('prognos_model_info', () => new client.Gauge({
+  name: 'prognos_model_info',
+  help: 'Models loaded, by id, version and execution provider (value is always 1)',
+  labelNames: ['model', 'version', 'provider'] as const,
+}));
+
+/** Seconds each loaded model took to load (session creation and warm-up). */
+export const modelLoadSeconds = getOrCreate('prognos_model_load_seconds', () => new client.Gauge({
+  name: 'prognos_model_load_seconds',
+  help: 'Time each loaded model took to load, seconds',
+  labelNames: ['model'] as const,
+}));

@@ -1,0 +1,122 @@
+/**
+ * Composition root of the HTTP app (express 5): security headers, CORS, access log, ops routes,
+ * health, then /cds-services behind authentication, JSON-only bodies with a size limit, and one
+ * error handler that answers every failure with a FHIR OperationOutcome.
+ */
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/contracts';
+import { authenticate, type AuthMode } from './auth/authenticate';
+import type { Config } from './config';
+import { MemoryCardRegistry, type CardRegistry } from './feedback/card-registry';
+import type { FeedbackStore } from './feedback/feedback-store';
+import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
+import { accessLog } from './http/access-log';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { requireJsonBody } from './http/require-json';
+import { createCdsRoutes } from './http/routes';
+import type { Logger } from './logger';
+import { createOpsRouter } from './ops/router';
+import type { OpsDependencies } from './ops/ops-dependencies';
+import { ServiceRegistry } from './service-registry';
+
+export type ReadinessChecks = Record<string, { ok: boolean; detail?: string }>;
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  engine: ScoringEngine;
+  /** Service descriptors (from the scorer or the model catalogue). */
+  services: readonly CdsServiceDescriptor[];
+  auth: AuthMode;
+  /** @defaultValue in-memory (CARD_REGISTRY_TTL_S, CARD_REGISTRY_MAX) */
+  cardRegistry?: CardRegistry;
+  /** @defaultValue in-memory */
+  feedbackStore?: FeedbackStore;
+  models?: () => ModelInfo[];
+  executionProvider?: () => string;
+  /** More readiness checks (e.g. Redis in distributed mode). */
+  readinessChecks?: () => Promise<ReadinessChecks>;
+  /** Distributed mode, for the ops routes. */
+  queue?: unknown;
+  workers?: OpsDependencies['workers'];
+  /** Set `draining` on shutdown: /readyz then answers 503. */
+  lifecycle?: { draining: boolean };
+  now?: () => Date;
+}
+
+const READINESS_TIMEOUT_MS = 2000;
+
+export function createApp(deps: AppDependencies): Express {
+  const { config, logger } = deps;
+  const registry = new ServiceRegistry(deps.services);
+  const cardRegistry = deps.cardRegistry ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
+  const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
+  const lifecycle = deps.lifecycle ?? { draining: false };
+
+  const readiness = async (): Promise<{ ready: boolean; checks: ReadinessChecks }> => {
+    const checks: ReadinessChecks = {};
+    const engine = await withTimeout(deps.engine.readiness(), READINESS_TIMEOUT_MS)
+      .catch((e: unknown) => ({ ready: false, checks: { engine: { ok: false, detail: (e as Error).message } } }));
+    Object.assign(checks, engine.checks);
+    checks.engine = { ok: engine.ready, detail: deps.engine.mode };
+    if (deps.readinessChecks) {
+      Object.assign(checks, await withTimeout(deps.readinessChecks(), READINESS_TIMEOUT_MS)
+        .catch((e: unknown) => ({ dependencies: { ok: false, detail: (e as Error).message } })));
+    }
+    checks.auth = { ok: true, detail: deps.auth.kind };
+    if (lifecycle.draining) checks.shutdown = { ok: false, detail: 'draining' };
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  if (config.CORS_ORIGINS.length > 0) {
+    app.use(cors({
+      origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }));
+  }
+  app.use(accessLog(logger));
+
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/readyz', async (_req, res) => {
+    const r = await readiness();
+    res.status(r.ready ? 200 : 503).json(r);
+  });
+
+  app.use(createOpsRouter({
+    config,
+    readiness,
+    models: () => (deps.models?.() ?? []).map((m) => ({ id: m.id, version: m.version, citation: m.citation, loadMs: m.loadMs, origin: m.origin })),
+    executionProvider: () => deps.executionProvider?.() ?? 'none',
+    authMode: deps.auth.kind,
+    feedbackSummary: () => feedbackStore.summary(),
+    queue: deps.queue,
+    workers: deps.workers,
+  }));
+
+  app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
+    limit: config.BODY_LIMIT,
+    type: ['application/json', 'application/fhir+json', 'application/*+json'],
+  }));
+  app.use(createCdsRoutes({
+    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
+  }));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}

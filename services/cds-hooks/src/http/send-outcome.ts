@@ -1,0 +1,7 @@
+import type { Response } from 'express';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+
+/** Sends a FHIR OperationOutcome; every error body of this service goes through here. */
+export function sendOutcome(res: Response, status: number, outcome: OperationOutcome): void {
+  res.status(status).type('application/fhir+json').send(JSON.stringify(outcome));
+}

@@ -1,0 +1,105 @@
+/**
+ * `npm start`: loads config, picks the scoring engine (embedded by default; distributed BullMQ when
+ * REDIS_URL is set), builds the app and serves on PORT. SIGTERM/SIGINT: stop accepting, let
+ * in-flight calls finish (SHUTDOWN_GRACE_MS), close the engine and Redis.
+ */
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { createInProcessScorer, loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
+import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/contracts';
+import { createApp, type AppDependencies } from './app';
+import { createAuthMode } from './auth/create-auth-mode';
+import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from './auth/replay-cache';
+import { loadConfig, type Config } from './config';
+import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feedback/card-registry';
+import type { FeedbackStore } from './feedback/feedback-store';
+import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
+import { RedisFeedbackStore } from './feedback/redis-feedback-store';
+import { createLogger, type Logger } from './logger';
+
+interface Engine {
+  engine: ScoringEngine & { queue?: unknown; workers?: AppDependencies['workers'] };
+  services: CdsServiceDescriptor[];
+  models: () => ModelInfo[];
+  executionProvider: () => string;
+}
+
+async function createEngine(config: Config, logger: Logger): Promise<Engine> {
+  const scorerConfig = loadScorerConfig();
+  if (config.REDIS_URL) {
+    const catalog = loadServiceCatalog(scorerConfig);
+    // Loaded only in distributed mode: embedded deployments never need the queue code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createQueueScorer } = require('./queue') as typeof import('./queue');
+    const engine = await createQueueScorer(config, catalog);
+    logger.info({ services: catalog.services.length }, 'distributed mode: scoring through BullMQ workers');
+    return { engine, services: catalog.services, models: () => catalog.models, executionProvider: () => 'workers' };
+  }
+  const scorer = await createInProcessScorer(scorerConfig);
+  logger.info({ services: scorer.services().length, provider: scorer.executionProvider }, 'embedded mode: scoring in process');
+  return { engine: scorer, services: scorer.services(), models: () => scorer.models(), executionProvider: () => scorer.executionProvider };
+}
+
+export async function main(): Promise<Server> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  let redis: Redis | undefined;
+  let replayCache: ReplayCache = new MemoryReplayCache();
+  let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
+  let feedbackStore: FeedbackStore = new MemoryFeedbackStore();
+  if (config.REDIS_URL) {
+    // Fail fast per command: the feedback store buffers, the replay cache falls back locally.
+    redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection error'));
+    replayCache = new RedisReplayCache(redis, logger);
+    cardRegistry = new RedisCardRegistry(redis, config.CARD_REGISTRY_TTL_S);
+    feedbackStore = new RedisFeedbackStore(redis, {
+      streamKey: config.FEEDBACK_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN, bufferMax: config.FEEDBACK_BUFFER_MAX, logger,
+    });
+  }
+  const auth = createAuthMode(config, logger, replayCache);
+  const { engine, services, models, executionProvider } = await createEngine(config, logger);
+  const lifecycle = { draining: false };
+  const app = createApp({
+    config, logger, engine, services, auth, cardRegistry, feedbackStore, models, executionProvider, lifecycle,
+    queue: engine.queue, workers: engine.workers,
+    readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
+  });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ port: config.PORT, host: config.HOST, mode: engine.mode, auth: auth.kind }, 'prognos cds-hooks listening');
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    lifecycle.draining = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      clearTimeout(force);
+      try {
+        await engine.close();
+        await feedbackStore.close?.();
+        await redis?.quit();
+      } catch (e) {
+        logger.error({ err: (e as Error).message }, 'error while closing');
+      }
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return server;
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    // eslint-disable-next-line no-console
+    console.error(`prognos cds-hooks failed to start: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Binds what a scorer emits (placeholders, draft-order indexes) to the request's real ids. The scorer
+ * never sees ids; this is where they come back in, just before the response leaves.
+ */
+import type { Action, ActionDraft } from '@prognos/contracts';
+import { ENCOUNTER_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
+
+export interface BindingContext {
+  patientId: string;
+  encounterId?: string;
+  userId?: string;
+  /** context.draftOrders.entry[i].resource, in order. */
+  draftOrders: Record<string, unknown>[];
+}
+
+export class UnboundReference extends Error {
+  constructor(readonly placeholder: string) { super(`cannot bind ${placeholder}`); }
+}
+
+/** Deep copy of `value` with every placeholder string replaced; throws UnboundReference when one has no value. */
+export function bindPlaceholders<T>(value: T, ctx: BindingContext): T {
+  const map: Record<string, string | undefined> = {
+    [PATIENT_REFERENCE]: `Patient/${ctx.patientId}`,
+    [ENCOUNTER_REFERENCE]: ctx.encounterId ? `Encounter/${ctx.encounterId}` : undefined,
+    [USER_REFERENCE]: ctx.userId,
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (Object.hasOwn(map, v)) {
+        const bound = map[v];
+        if (!bound) throw new UnboundReference(v);
+        return bound;
+      }
+      return v;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * One ActionDraft → a wire Action. Draft-order actions: `update` gets the draft resource shallow-merged
+ * with `patch`; `delete` gets `resourceId` = `Type/id` of the draft. Throws UnboundReference when the
+ * draft order or a placeholder cannot be resolved.
+ */
+export function bindAction(draft: ActionDraft, ctx: BindingContext): Action {
+  const { draftOrderIndex, patch, ...rest } = draft;
+  const action: Action & Record<string, unknown> = { ...rest } as Action;
+  if (draftOrderIndex !== undefined) {
+    const order = ctx.draftOrders[draftOrderIndex];
+    if (!order) throw new UnboundReference(`draftOrders[${draftOrderIndex}]`);
+    if (draft.type === 'update') {
+      action.resource = { ...order, ...(patch ?? {}) };
+    } else if (draft.type === 'delete') {
+      if (typeof order.resourceType !== 'string' || typeof order.id !== 'string') throw new UnboundReference(`draftOrders[${draftOrderIndex}].id`);
+      action.resourceId = `${order.resourceType}/${order.id}`;
+      delete action.resource;
+    } else {
+      action.resource = { ...(rest.resource ?? {}), ...(patch ?? {}) };
+    }
+  }
+  return bindPlaceholders(action, ctx);
+}

@@ -1,0 +1,47 @@
+/**
+ * The record → the scorer's input: feature vectors for the service's feature sets, draft-order
+ * summaries and selections. Nothing that identifies the patient crosses this line: no ids, names,
+ * tokens or raw resources (ScoringInput is validated by scoringInputSchema on the way out).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@prognos/contracts';
+import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
+import { dataQualityExclusions, stageDuration } from '../metrics';
+
+export interface ScoringInputSource {
+  descriptor: CdsServiceDescriptor;
+  resources: Resource[];
+  asOf: Date;
+  draftOrders?: Bundle;
+  /** order-select `selections` (Type/id). */
+  selections?: string[];
+}
+
+export function buildScoringInput(src: ScoringInputSource): ScoringInput {
+  const t0 = performance.now();
+  const features = extractPatientFeatures(src.resources, src.asOf);
+  for (const [reason, n] of Object.entries(features.dataQuality.excluded)) {
+    if (n > 0) dataQualityExclusions.inc({ reason }, n);
+  }
+  const featureSets: ScoringInput['featureSets'] = {};
+  for (const name of src.descriptor.featureSets) {
+    featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
+  }
+  const input: ScoringInput = {
+    correlationId: randomUUID(),
+    serviceId: src.descriptor.id,
+    asOf: src.asOf.toISOString(),
+    featureSets,
+    dataQuality: features.dataQuality,
+  };
+  if (src.descriptor.usesDraftOrders) {
+    input.draftOrders = summarizeDraftOrders(src.draftOrders);
+    if (src.selections && src.draftOrders) {
+      const index = new Map((src.draftOrders.entry ?? []).map((e, i) => [`${e.resource?.resourceType}/${e.resource?.id}`, i]));
+      input.selectedDraftOrderIndexes = src.selections.map((s) => index.get(s)).filter((i): i is number => i !== undefined);
+    }
+  }
+  stageDuration.observe({ service: src.descriptor.id, stage: 'extract' }, (performance.now() - t0) / 1000);
+  return input;
+}

@@ -1,0 +1,129 @@
+/**
+ * One hook call, end to end (the handler only calls this):
+ * validate → gather record → extract features → score (raced against the hook deadline) → bind and
+ * check cards → respond. Scoring that fails or misses the deadline yields `{cards: []}` and a
+ * deadlineMisses count: a CDS client must never wait on us or see a half-made card.
+ */
+import type { Bundle } from '@medplum/fhirtypes';
+import type { CdsResponse, CdsServiceDescriptor, ScoringEngine, ScoringOutput } from '@prognos/contracts';
+import type { CallingClient } from '../auth/authenticate';
+import type { Config } from '../config';
+import type { CardRegistry } from '../feedback/card-registry';
+import { validateHookRequest } from '../hooks/validate-hook-request';
+import type { Logger } from '../logger';
+import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
+import { gatherRecord } from '../prefetch/gather-record';
+import { buildScoringInput } from './build-scoring-input';
+import { finalizeCards } from './finalize-cards';
+
+export type HookConfig = Pick<Config,
+  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>;
+
+export interface HookDependencies {
+  config: HookConfig;
+  engine: ScoringEngine;
+  cardRegistry: CardRegistry;
+  logger: Logger;
+  /** Clock (hook time = features' asOf). */
+  now?: () => Date;
+}
+
+export async function runHook(
+  descriptor: CdsServiceDescriptor,
+  body: unknown,
+  client: CallingClient,
+  deps: HookDependencies,
+): Promise<CdsResponse> {
+  const started = performance.now();
+  const now = deps.now ?? (() => new Date());
+  const asOf = now();
+  const deadline = Date.now() + deps.config.HOOK_DEADLINE_MS;
+  const service = descriptor.id;
+
+  const request = validateHookRequest(body, descriptor);
+  const log = deps.logger.child({ hookInstance: request.hookInstance, service });
+
+  const record = await gatherRecord(descriptor, request, {
+    allowedFhirServers: client.fhirServers,
+    queryTimeoutMs: deps.config.FHIR_QUERY_TIMEOUT_MS,
+    deadline,
+    maxPages: deps.config.FHIR_MAX_PAGES,
+    maxResponseBytes: deps.config.FHIR_MAX_RESPONSE_BYTES,
+    maxResources: deps.config.MAX_RECORD_RESOURCES,
+  });
+  const sources = Object.fromEntries(Object.entries(record.keys).map(([k, r]) => [k, r.reason ? `${r.source}:${r.reason}` : r.source]));
+
+  const draftOrders = request.context.draftOrders as Bundle | undefined;
+  const input = buildScoringInput({
+    descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
+  });
+
+  const output = await scoreWithinDeadline(deps.engine, input, deadline, log);
+  if (!output) {
+    deadlineMisses.inc({ service });
+    stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
+    log.info({ keys: sources, cards: 0, scored: false }, 'hook answered without scoring');
+    return { cards: [] };
+  }
+
+  const tCards = performance.now();
+  const finalized = finalizeCards(service, output.cards, output.systemActions, {
+    patientId: request.context.patientId,
+    encounterId: request.context.encounterId,
+    userId: request.context.userId,
+    draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
+  });
+  for (const { card } of finalized.cards) {
+    cardsReturned.inc({ service, indicator: card.indicator });
+    const n = card.suggestions?.length ?? 0;
+    if (n > 0) suggestionsOffered.inc({ service }, n);
+  }
+  if (finalized.cards.length > 0) {
+    // Feedback attribution; failure here must not cost the clinician the cards.
+    deps.cardRegistry.remember(service, finalized.cards.map((c) => ({ uuid: c.card.uuid as string, kind: c.kind })))
+      .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'card registry unavailable'));
+  }
+  stageDuration.observe({ service, stage: 'cards' }, (performance.now() - tCards) / 1000);
+  stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
+  log.info({ keys: sources, cards: finalized.cards.length, provider: output.executionProvider }, 'hook answered');
+
+  const response: CdsResponse = { cards: finalized.cards.map((c) => c.card) };
+  if (finalized.systemActions) response.systemActions = finalized.systemActions;
+  return response;
+}
+
+/** engine.score raced against the deadline; undefined on timeout, failure or a mismatched answer. */
+async function scoreWithinDeadline(
+  engine: ScoringEngine,
+  input: Parameters<ScoringEngine['score']>[0],
+  deadline: number,
+  log: Logger,
+): Promise<ScoringOutput | undefined> {
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) return undefined;
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), remaining); });
+  try {
+    const result = await Promise.race([engine.score(input, { deadline }), timeout]);
+    if (result === 'timeout') {
+      log.warn({ budgetMs: remaining }, 'scoring missed the hook deadline');
+      return undefined;
+    }
+    if (result.correlationId !== input.correlationId) {
+      log.error('scoring answer does not match the request');
+      return undefined;
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    stageDuration.observe({ service: input.serviceId, stage: 'inference' }, result.inferenceMs / 1000);
+    if (engine.mode === 'distributed') {
+      stageDuration.observe({ service: input.serviceId, stage: 'queue_wait' }, Math.max(0, elapsed - result.inferenceMs / 1000));
+    }
+    return result;
+  } catch (e) {
+    log.warn({ err: (e as Error)?.message }, 'scoring failed');
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}

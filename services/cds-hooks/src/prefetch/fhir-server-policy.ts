@@ -1,0 +1,44 @@
+/**
+ * SSRF defence: the service only calls FHIR servers allowed for the calling client, and only URLs
+ * under that server's base (same origin, same base path). Redirects are refused by the client.
+ */
+
+/** Normalises a base URL: no trailing slash, no query or fragment. Returns null when unparsable. */
+export function normaliseBase(url: string): URL | null {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+    if (u.username || u.password) return null;
+    u.search = '';
+    u.hash = '';
+    u.pathname = u.pathname.replace(/\/+$/, '');
+    return u;
+  } catch {
+    return null;
+  }
+}
+
+/** true when `fhirServer` equals one of `allowed` (after normalisation). */
+export function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): boolean {
+  const target = normaliseBase(fhirServer);
+  if (!target) return false;
+  return allowed.some((a) => normaliseBase(a)?.href === target.href);
+}
+
+/** true when `url` is on the same origin as `base` and under its path. */
+export function isUnderBase(url: string | URL, base: URL): boolean {
+  let u: URL;
+  try { u = typeof url === 'string' ? new URL(url) : url; } catch { return false; }
+  if (u.origin !== base.origin) return false;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  return u.pathname === basePath || u.pathname.startsWith(`${basePath}/`);
+}
+
+/** Resolves a relative FHIR request (`Observation?patient=1`) against a base, refusing escapes. */
+export function resolveUnderBase(relative: string, base: URL): URL | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || relative.startsWith('//')) return null;
+  const baseHref = base.href.replace(/\/+$/, '');
+  let u: URL;
+  try { u = new URL(`${baseHref}/${relative.replace(/^\/+/, '')}`); } catch { return null; }
+  return isUnderBase(u, base) ? u : null;
+}

@@ -1,0 +1,214 @@
+/**
+ * The whole path with real parts: the in-process scorer (real ONNX models), a real FHIR R4 server on
+ * loopback loaded with a Synthea patient, the HTTP app. The hook time is pinned to the day after the
+ * patient's last observation (Synthea records end years ago; lab age limits would otherwise blank them).
+ * Also: the log output of all of it contains no patient name, identifier, id or token.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
+import { cardSchema, cdsResponseSchema } from '@prognos/contracts';
+import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
+import { MemoryFeedbackStore } from '../../services/cds-hooks/src/feedback/memory-feedback-store';
+import { deadlineMisses, feedbackOutcomes } from '../../services/cds-hooks/src/metrics';
+import { resolveBundleReferences, startFhirTestServer, type FhirTestServer } from '../fhir-server/fhir-test-server';
+import { describeWithSharedData, readJson, sharedDir } from '../support/shared-data';
+import { LogCapture, OfflineEngine, postJson, specFixture, startTestApp, type Running } from './support/harness';
+
+const TOKEN = 'fhir-access-token-e2e-5b1c7d';
+const CLIENT_JWT = 'eyJhbGciOiJFUzM4NCJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLWUyZQ';
+const FILE = 'Bryan_Breitenberg_8edf097f-56d9-4587-aea3-20c023d0c353.json';
+
+async function feedbackCount(service: string, kind: string, outcome: string): Promise<number> {
+  return (await feedbackOutcomes.get()).values
+    .find((v) => v.labels.service === service && v.labels.kind === kind && v.labels.outcome === outcome)?.value ?? 0;
+}
+
+describeWithSharedData('end to end: real scorer, real FHIR server, real HTTP', () => {
+  let scorer: InProcessScorer;
+  let fhir: FhirTestServer;
+  let app: Running;
+  const log = new LogCapture();
+  const store = new MemoryFeedbackStore();
+  let patient: Patient;
+  let asOf: Date;
+  let byHttp: { cards: { uuid: string; summary: string }[] } | undefined;
+
+  const call = (service: string, body: Record<string, unknown>) => postJson(`${app.url}/cds-services/${service}`, {
+    hookInstance: randomUUID(), context: { userId: 'Practitioner/example', patientId: patient.id }, ...body,
+  }, { authorization: `Bearer ${CLIENT_JWT}` });
+
+  beforeAll(async () => {
+    const bundle = readJson<Bundle>(path.join(sharedDir() as string, 'data', 'synthea-r4', FILE));
+    const resources = resolveBundleReferences(bundle);
+    patient = resources.find((r) => r.resourceType === 'Patient') as Patient;
+    const last = resources.filter((r) => r.resourceType === 'Observation')
+      .map((r) => (r as { effectiveDateTime?: string }).effectiveDateTime ?? '').sort().pop() as string;
+    asOf = new Date(new Date(last).getTime() + 86_400_000);
+    scorer = await createInProcessScorer(loadScorerConfig({}));
+    fhir = await startFhirTestServer();
+    await fhir.loadBundle(bundle);
+    app = await startTestApp({
+      engine: scorer, services: scorer.services(), now: () => asOf, logTo: log, feedbackStore: store,
+      env: { DEV_FHIR_SERVERS: fhir.baseUrl, HOOK_DEADLINE_MS: '20000', FHIR_QUERY_TIMEOUT_MS: '15000' },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fhir?.close();
+    await scorer?.close();
+  });
+
+  it('publishes discovery generated from the scorer catalogue', async () => {
+    const res = await fetch(`${app.url}/cds-services`);
+    expect(res.status).toBe(200);
+    const { services } = await res.json() as { services: Record<string, unknown>[] };
+    expect(services.map((s) => s.id).sort()).toEqual(['af-stroke-prevention', 'cardiovascular-risk', 'ckd-progression', 'medication-safety']);
+    for (const s of services) {
+      expect(typeof s.hook).toBe('string');
+      expect(typeof s.description).toBe('string');
+      expect(Object.keys(s).every((k) => ['hook', 'title', 'description', 'id', 'prefetch', 'usageRequirements'].includes(k))).toBe(true);
+      expect(JSON.stringify(s)).not.toMatch(/:null|:""|:\[\]|:\{\}/);
+    }
+  });
+
+  it('answers cardiovascular-risk from the FHIR server when nothing is prefetched', async () => {
+    const res = await call('cardiovascular-risk', { hook: 'patient-view', fhirServer: fhir.baseUrl, fhirAuthorization: {
+      access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'prognos',
+    } });
+    expect(res.status).toBe(200);
+    expect(cdsResponseSchema.safeParse(res.body).success).toBe(true);
+    expect(res.body.cards.length).toBeGreaterThan(0);
+    for (const card of res.body.cards) {
+      expect(cardSchema.safeParse(card).success).toBe(true);
+      expect(card.uuid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(card.summary.length).toBeLessThan(140);
+      for (const s of card.suggestions ?? []) expect(s.uuid).toMatch(/^[0-9a-f-]{36}$/);
+      // Placeholders never leave unbound.
+      expect(JSON.stringify(card)).not.toContain('urn:prognos:context');
+    }
+    expect(fhir.requests.length).toBeGreaterThan(0);
+    expect(fhir.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    byHttp = res.body;
+  });
+
+  it('gives the same cards when the client prefetches exactly what the templates ask', async () => {
+    const descriptor = scorer.services().find((s) => s.id === 'cardiovascular-risk')!;
+    const prefetch: Record<string, Resource | null> = {};
+    for (const [key, template] of Object.entries(descriptor.prefetch)) {
+      const r = await fetch(`${fhir.baseUrl}/${template.replaceAll('{{context.patientId}}', patient.id as string)}`);
+      prefetch[key] = r.status === 404 ? null : await r.json() as Resource;
+    }
+    fhir.requests.length = 0;
+    const res = await call('cardiovascular-risk', { hook: 'patient-view', prefetch });
+    expect(res.status).toBe(200);
+    expect(fhir.requests).toHaveLength(0);
+    expect(res.body.cards.map((c: { summary: string }) => c.summary)).toEqual(byHttp?.cards.map((c) => c.summary));
+  });
+
+  it('attributes feedback on a returned card to the rule that made it', async () => {
+    const card = byHttp!.cards[0];
+    const before = await feedbackCount('cardiovascular-risk', 'unknown', 'overridden');
+    const res = await postJson(`${app.url}/cds-services/cardiovascular-risk/feedback`, {
+      feedback: [{ card: card.uuid, outcome: 'overridden', overrideReason: { reason: { system: 'http://example.org/r', code: 'patient-declined' }, userComment: `${patient.name?.[0]?.family} said no` }, outcomeTimestamp: new Date().toISOString() }],
+    });
+    expect(res.status).toBe(200);
+    const stored = store.list().at(-1)!;
+    expect(stored).toMatchObject({ serviceId: 'cardiovascular-risk', cardUuid: card.uuid, outcome: 'overridden', hasUserComment: true,
+      overrideReason: { system: 'http://example.org/r', code: 'patient-declined' } });
+    expect(stored.kind).not.toBe('unknown');
+    // The free-text comment (which names the patient here) is not kept.
+    expect(JSON.stringify(store.list())).not.toContain(patient.name?.[0]?.family as string);
+    // Not counted as 'unknown': the registry knew the card's kind.
+    expect(await feedbackCount('cardiovascular-risk', 'unknown', 'overridden')).toBe(before);
+    const kinds = (await feedbackOutcomes.get()).values.filter((v) => v.labels.service === 'cardiovascular-risk' && v.labels.outcome === 'overridden');
+    expect(kinds.some((v) => v.labels.kind !== 'unknown' && v.value > 0)).toBe(true);
+  });
+
+  it('accepts the three feedback examples of the specification', async () => {
+    for (const [file, outcome] of [['feedback-accepted.json', 'accepted'], ['feedback-overridden.json', 'overridden'], ['feedback-overridden-reason.json', 'overridden']] as const) {
+      const body = specFixture(file);
+      const before = await feedbackCount('ckd-progression', 'unknown', outcome);
+      const res = await postJson(`${app.url}/cds-services/ckd-progression/feedback`, body);
+      expect(res.status).toBe(200);
+      expect(await feedbackCount('ckd-progression', 'unknown', outcome)).toBe(before + 1);
+    }
+  });
+
+  it('answers an order-sign call with draft orders with valid cards', async () => {
+    const res = await call('medication-safety', {
+      hook: 'order-sign', fhirServer: fhir.baseUrl,
+      context: {
+        userId: 'Practitioner/example', patientId: patient.id,
+        draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: {
+          resourceType: 'MedicationRequest', id: 'draft-1', status: 'draft', intent: 'order',
+          medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975', display: 'metformin hydrochloride 500 MG Oral Tablet' }] },
+          subject: { reference: `Patient/${patient.id}` },
+        } }] },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(cdsResponseSchema.safeParse(res.body).success).toBe(true);
+  });
+
+  it('never writes a patient name, identifier, id or token to the log', async () => {
+    await call('ckd-progression', { hook: 'patient-view', fhirServer: fhir.baseUrl, fhirAuthorization: {
+      access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'prognos',
+    } });
+    await call('ckd-progression', { hook: 'patient-view', context: { userId: 'Practitioner/example', patientId: 'bad id!' } });
+    const text = log.text();
+    expect(text).toContain('hook answered'); // the log is really captured
+    expect(text).toContain('"route":"/cds-services/:id"');
+    const secrets = [
+      TOKEN, CLIENT_JWT, patient.id as string,
+      ...(patient.name ?? []).flatMap((n) => [n.family, ...(n.given ?? [])]),
+      ...(patient.identifier ?? []).map((i) => i.value),
+      ...(patient.telecom ?? []).map((t) => t.value),
+      ...(patient.address ?? []).flatMap((a) => [...(a.line ?? []), a.postalCode]),
+    ].filter((s): s is string => typeof s === 'string' && s.length >= 3);
+    expect(secrets.length).toBeGreaterThan(5);
+    for (const s of secrets) expect(text).not.toContain(s);
+  });
+});
+
+describe('scoring outage and deadline', () => {
+  it('answers 200 {"cards": []} and counts a deadline miss when the scorer is down', async () => {
+    const engine = new OfflineEngine();
+    const app = await startTestApp({ engine });
+    try {
+      const before = (await deadlineMisses.get()).values.find((v) => v.labels.service === 'test-order-select')?.value ?? 0;
+      const res = await postJson(`${app.url}/cds-services/test-order-select`, {
+        hook: 'order-select', hookInstance: randomUUID(),
+        context: { userId: 'Practitioner/1', patientId: 'p1', selections: ['MedicationRequest/m1'],
+          draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'm1', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' } } }] } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ cards: [] });
+      expect(engine.calls).toBe(1);
+      expect((await deadlineMisses.get()).values.find((v) => v.labels.service === 'test-order-select')?.value).toBe(before + 1);
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: Record<string, { ok: boolean }> }).checks.engine.ok).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers within the hook deadline when scoring hangs', async () => {
+    const hanging = { mode: 'embedded' as const, score: () => new Promise<never>(() => undefined), readiness: async () => ({ ready: true, checks: {} }), close: async () => undefined };
+    const app = await startTestApp({ engine: hanging, env: { HOOK_DEADLINE_MS: '300' } });
+    try {
+      const t0 = Date.now();
+      const res = await postJson(`${app.url}/cds-services/test-order-select`, {
+        hook: 'order-select', hookInstance: randomUUID(),
+        context: { userId: 'Practitioner/1', patientId: 'p1', selections: ['MedicationRequest/m1'],
+          draftOrders: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'm1' } }] } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ cards: [] });
+      expect(Date.now() - t0).toBeLessThan(1500);
+    } finally {
+      await app.close();
+    }
+  });
+});
