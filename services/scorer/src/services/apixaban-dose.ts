@@ -1,0 +1,37 @@
+/**
+ * Apixaban dose-reduction criteria for non-valvular AF (US prescribing information, Eliquis,
+ * §2.2): 2.5 mg twice daily in patients with at least two of age >= 80 years, body weight
+ * <= 60 kg, serum creatinine >= 1.5 mg/dL; otherwise 5 mg twice daily.
+ */
+
+export interface ApixabanDoseInput {
+  ageYears?: number;
+  weightKg?: number;
+  /** Recent serum creatinine in mg/dL (undefined when absent or older than LAB_MAX_AGE_DAYS). */
+  creatinineMgDl?: number;
+}
+
+export interface ApixabanDoseAssessment {
+  met: string[];
+  unknown: string[];
+  /** Two or more criteria met: 2.5 mg twice daily. */
+  reduce: boolean;
+  /** Fewer than two met, but unknown inputs could make it two: the dose cannot be settled. */
+  undetermined: boolean;
+}
+
+export const APIXABAN_CRITERIA = { ageYears: 80, weightKg: 60, creatinineMgDl: 1.5 } as const;
+
+export function assessApixabanDose(input: ApixabanDoseInput): ApixabanDoseAssessment {
+  const met: string[] = [];
+  const unknown: string[] = [];
+  const check = (value: number | undefined, ok: (v: number) => boolean, label: string, what: string) => {
+    if (value === undefined) unknown.push(what);
+    else if (ok(value)) met.push(label);
+  };
+  check(input.ageYears, (v) => v >= APIXABAN_CRITERIA.ageYears, `age ${Math.floor(input.ageYears ?? 0)} ≥ 80 years`, 'age');
+  check(input.weightKg, (v) => v <= APIXABAN_CRITERIA.weightKg, `weight ${input.weightKg} kg ≤ 60 kg`, 'body weight');
+  check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, 'recent serum creatinine');
+  const reduce = met.length >= 2;
+  return { met, unknown, reduce, undetermined: !reduce && met.length + unknown.length >= 2 };
+}

@@ -1,0 +1,16 @@
+/**
+ * The four built-in CDS services (ids used by integrators and monitoring).
+ */
+import type { ClinicalService } from '../clinical-service';
+import { afStrokePreventionService } from './af-stroke-prevention';
+import { cardiovascularRiskService } from './cardiovascular-risk';
+import { ckdProgressionService } from './ckd-progression';
+import { medicationSafetyService } from './medication-safety';
+
+export { afStrokePreventionService, cardiovascularRiskService, ckdProgressionService, medicationSafetyService };
+export { assessApixabanDose } from './apixaban-dose';
+
+/** ckd-progression, cardiovascular-risk, af-stroke-prevention (patient-view), medication-safety (order-sign). */
+export function builtInServices(): ClinicalService[] {
+  return [ckdProgressionService, cardiovascularRiskService, afStrokePreventionService, medicationSafetyService];
+}

@@ -1,0 +1,163 @@
+import type { CardDraft, DraftOrderSummary, ScoringInput } from '@prognos/contracts';
+import { medicationSafetyService as svc } from './medication-safety';
+import { TEST_CONFIG, bindCard, expectValidCard, scoringInput, suggestedCodes, type FeatureSpec } from './test-support';
+
+const metformin = (index = 0, extra: Partial<DraftOrderSummary> = {}): DraftOrderSummary => ({
+  index, resourceType: 'MedicationRequest', rxcui: '861007', display: 'metformin hydrochloride 500 MG Oral Tablet',
+  ingredients: ['metformin'], classes: ['metformin'], strengthMg: 500, doseMg: 1000, frequencyPerDay: 2, ...extra,
+});
+const dapagliflozin = (index = 0): DraftOrderSummary => ({ index, resourceType: 'MedicationRequest', ingredients: ['dapagliflozin'], classes: ['sglt2i'], display: 'dapagliflozin 10 MG Oral Tablet' });
+const ibuprofen = (index = 0): DraftOrderSummary => ({ index, resourceType: 'MedicationRequest', rxcui: '197806', ingredients: ['ibuprofen'], classes: ['nsaid'], display: 'ibuprofen 600 MG Oral Tablet' });
+const apixaban = (mg: number, index = 0): DraftOrderSummary => ({
+  index, resourceType: 'MedicationRequest', rxcui: mg === 5 ? '1364445' : '1364435', display: `apixaban ${mg} MG Oral Tablet`,
+  ingredients: ['apixaban'], classes: ['doac'], strengthMg: mg, doseMg: mg, frequencyPerDay: 2,
+});
+
+function input(drafts: DraftOrderSummary[], o: { ctx?: Record<string, FeatureSpec>; traj?: Record<string, FeatureSpec>; selected?: number[] } = {}): ScoringInput {
+  return scoringInput({
+    serviceId: 'medication-safety',
+    sets: {
+      'clinical-context': { age_years: 70, sex_male: 1, ckd: 0, dialysis_or_transplant: 0, atrial_fibrillation: 0, weight_kg: 80, on_metformin: 0, on_sglt2i: 0, on_doac: 0, on_warfarin: 0, on_nsaid: 0, ...o.ctx },
+      'egfr-trajectory': { egfr_last: { value: 75, date: '2025-05-01' }, egfr_last_age_days: 31, creatinine_last_mg_dl: 1.0, creatinine_last_age_days: 31, ...o.traj },
+    },
+    draftOrders: drafts,
+    ...(o.selected ? { selectedDraftOrderIndexes: o.selected } : {}),
+  });
+}
+
+function cards(i: ScoringInput): CardDraft[] {
+  const out = svc.buildCards({ input: i, predictions: [], config: TEST_CONFIG }).cards;
+  for (const c of out) expectValidCard(c);
+  return out;
+}
+const kinds = (cs: CardDraft[]) => cs.map((c) => c.kind);
+
+describe('medication-safety: descriptor', () => {
+  it('is an order-sign service that reads draft orders and runs no model', () => {
+    expect(svc.descriptor).toMatchObject({ id: 'medication-safety', hook: 'order-sign', usesDraftOrders: true, models: [] });
+    expect(svc.modelRuns(input([metformin()]), TEST_CONFIG)).toEqual([]);
+  });
+});
+
+describe('medication-safety: metformin by eGFR', () => {
+  it('is critical at eGFR 29.9 and suggests deleting the draft', () => {
+    const [card] = cards(input([metformin(3)], { traj: { egfr_last: 29.9 } }));
+    expect(card!.kind).toBe('medsafety.metformin-contraindicated');
+    expect(card!.indicator).toBe('critical');
+    expect(card!.summary).toBe('Metformin ordered with eGFR 29.9 (< 30): contraindicated; remove the order');
+    expect(card!.suggestions![0]!.actions).toEqual([{ type: 'delete', description: expect.any(String), draftOrderIndex: 3 }]);
+    expect(bindCard(card!).suggestions![0]!.actions![0]!.resourceId).toBe('MedicationRequest/draft-3');
+  });
+
+  it('warns at eGFR 30 for a new start (FDA: not recommended) and suggests removal', () => {
+    const [card] = cards(input([metformin()], { traj: { egfr_last: 30 } }));
+    expect(card!.kind).toBe('medsafety.metformin-initiation');
+    expect(card!.indicator).toBe('warning');
+  });
+
+  it('asks for a dose review, without an automatic change, when already on metformin at eGFR 44.9', () => {
+    const [card] = cards(input([metformin()], { ctx: { on_metformin: 1 }, traj: { egfr_last: 44.9 } }));
+    expect(card!.kind).toBe('medsafety.metformin-dose-review');
+    expect(card!.summary).toContain('(ordered 2000 mg/day)');
+    expect(card!.suggestions).toBeUndefined();
+  });
+
+  it('is silent at eGFR 45', () => {
+    expect(cards(input([metformin()], { traj: { egfr_last: 45 } }))).toEqual([]);
+  });
+
+  it('asks for a creatinine (2160-0) when the last eGFR is older than LAB_MAX_AGE_DAYS', () => {
+    const [card] = cards(input([metformin()], { traj: { egfr_last: 50, egfr_last_age_days: 400 } }));
+    expect(card!.kind).toBe('medsafety.metformin-egfr-unknown');
+    expect(suggestedCodes(card!)).toEqual(['2160-0']);
+  });
+});
+
+describe('medication-safety: SGLT2 inhibitor initiation', () => {
+  it('warns when started at eGFR 19.9, not at 20', () => {
+    expect(kinds(cards(input([dapagliflozin()], { traj: { egfr_last: 19.9 } })))).toEqual(['medsafety.sglt2i-low-egfr']);
+    expect(cards(input([dapagliflozin()], { traj: { egfr_last: 20 } }))).toEqual([]);
+  });
+  it('is silent for a renewal below 20 (KDIGO: continue once started)', () => {
+    expect(cards(input([dapagliflozin()], { ctx: { on_sglt2i: 1 }, traj: { egfr_last: 15 } }))).toEqual([]);
+  });
+});
+
+describe('medication-safety: NSAIDs', () => {
+  it('warns with CKD G3 (eGFR 59.9), not at eGFR 60 without CKD', () => {
+    const [card] = cards(input([ibuprofen()], { traj: { egfr_last: 59.9 } }));
+    expect(card!.kind).toBe('medsafety.nsaid-ckd');
+    expect(card!.indicator).toBe('warning');
+    expect(cards(input([ibuprofen()], { traj: { egfr_last: 60 } }))).toEqual([]);
+  });
+  it('warns with a coded CKD stage 3 even at eGFR 60', () => {
+    expect(kinds(cards(input([ibuprofen()], { ctx: { ckd: 1, ckd_stage: 3.1 }, traj: { egfr_last: 60 } })))).toEqual(['medsafety.nsaid-ckd']);
+  });
+  it('is critical with an active anticoagulant', () => {
+    const [card] = cards(input([ibuprofen(1)], { ctx: { on_doac: 1 } }));
+    expect(card!.kind).toBe('medsafety.nsaid-anticoagulant');
+    expect(card!.indicator).toBe('critical');
+    expect(card!.suggestions![0]!.actions![0]).toMatchObject({ type: 'delete', draftOrderIndex: 1 });
+  });
+  it('is critical when an anticoagulant is drafted alongside', () => {
+    expect(kinds(cards(input([ibuprofen(0), apixaban(5, 1)])))).toEqual(['medsafety.nsaid-anticoagulant']);
+  });
+  it('warns when an anticoagulant is drafted while an NSAID is active', () => {
+    expect(kinds(cards(input([apixaban(5)], { ctx: { on_nsaid: 1 } })))).toEqual(['medsafety.anticoagulant-nsaid']);
+  });
+});
+
+describe('medication-safety: apixaban dose (label: 2 of age >= 80, weight <= 60 kg, creatinine >= 1.5)', () => {
+  const af = { atrial_fibrillation: 1 };
+  it('does nothing with one criterion (age 80) on 5 mg', () => {
+    expect(cards(input([apixaban(5)], { ctx: { ...af, age_years: 80 } }))).toEqual([]);
+  });
+  it('updates the draft to 2.5 mg twice daily with two criteria (age 80, creatinine 1.5)', () => {
+    const [card] = cards(input([apixaban(5, 2)], { ctx: { ...af, age_years: 80 }, traj: { creatinine_last_mg_dl: 1.5 } }));
+    expect(card!.kind).toBe('medsafety.apixaban-dose-reduce');
+    expect(card!.indicator).toBe('warning');
+    const action = card!.suggestions![0]!.actions![0]!;
+    expect(action).toMatchObject({
+      type: 'update', draftOrderIndex: 2,
+      patch: {
+        medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1364435' }] },
+        dosageInstruction: [{ text: '2.5 mg by mouth twice daily', timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 2.5, unit: 'mg' } }] }],
+      },
+    });
+    const bound = bindCard(card!).suggestions![0]!.actions![0]!;
+    expect(bound).toMatchObject({ type: 'update', resourceId: 'MedicationRequest/draft-2', resource: { resourceType: 'MedicationRequest' } });
+  });
+  it('uses weight 60 kg (criterion met) vs 60.1 kg (not met)', () => {
+    expect(kinds(cards(input([apixaban(5)], { ctx: { ...af, age_years: 85, weight_kg: 60 } })))).toEqual(['medsafety.apixaban-dose-reduce']);
+    expect(cards(input([apixaban(5)], { ctx: { ...af, age_years: 85, weight_kg: 60.1 } }))).toEqual([]);
+  });
+  it('flags 2.5 mg with fewer than two criteria as possible under-dosing, not pre-selected', () => {
+    const [card] = cards(input([apixaban(2.5)], { ctx: { ...af, age_years: 70 } }));
+    expect(card!.kind).toBe('medsafety.apixaban-underdose');
+    expect(suggestedCodes(card!)).toEqual(['1364445']);
+    expect(card!.suggestions![0]!.isRecommended).toBe(false);
+  });
+  it('says the dose cannot be verified when weight and creatinine are unknown at age 85', () => {
+    const i = input([apixaban(5)], { ctx: { ...af, age_years: 85 }, traj: { creatinine_last_age_days: 500 } });
+    const ctx = i.featureSets['clinical-context']!;
+    ctx.present[ctx.names.indexOf('weight_kg')] = 0;
+    const [card] = cards(i);
+    expect(card!.kind).toBe('medsafety.apixaban-dose-unverified');
+    expect(suggestedCodes(card!)).toEqual(['2160-0']);
+  });
+  it('does not apply the AF dose rule without atrial fibrillation', () => {
+    expect(cards(input([apixaban(5)], { ctx: { age_years: 85, weight_kg: 55 } }))).toEqual([]);
+  });
+});
+
+describe('medication-safety: order-select', () => {
+  it('checks only the selected draft orders', () => {
+    const drafts = [metformin(0), ibuprofen(1)];
+    const opts = { traj: { egfr_last: 25 } };
+    expect(kinds(cards(input(drafts, opts)))).toEqual(['medsafety.metformin-contraindicated', 'medsafety.nsaid-ckd']);
+    expect(kinds(cards(input(drafts, { ...opts, selected: [1] })))).toEqual(['medsafety.nsaid-ckd']);
+  });
+  it('answers no cards to no draft orders', () => {
+    expect(cards(input([]))).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Kidney facts shared by ckd-progression and medication-safety: the latest eGFR / urine ACR /
+ * creatinine with their age, and KDIGO GFR and albuminuria categories.
+ *
+ * KDIGO categories (clinical-reference.md §2): G1 >= 90, G2 60-89, G3a 45-59, G3b 30-44, G4 15-29,
+ * G5 < 15 mL/min/1.73 m²; A1 < 30, A2 30-300, A3 > 300 mg/g.
+ */
+import type { FeatureView } from './feature-view';
+
+export interface LabValue {
+  value: number;
+  /** Days between the result and asOf; undefined when the extractor could not tell. */
+  ageDays?: number;
+  /** true when ageDays is known and <= the configured maximum age (LAB_MAX_AGE_DAYS). */
+  recent: boolean;
+}
+
+export interface RenalLabs {
+  egfr?: LabValue;
+  uacr?: LabValue;
+  creatinine?: LabValue;
+  /** eGFR slope per year (>= 3 points over >= 90 days), when the extractor computed one. */
+  slopePerYear?: number;
+  egfrCount?: number;
+  changeFromBaselinePct?: number;
+}
+
+function lab(view: FeatureView, valueName: string, ageName: string, maxAgeDays: number): LabValue | undefined {
+  const value = view.get(valueName);
+  if (value === undefined) return undefined;
+  const ageDays = view.get(ageName);
+  return { value, ageDays, recent: ageDays !== undefined && ageDays <= maxAgeDays };
+}
+
+/** Reads the 'egfr-trajectory' set. */
+export function readRenalLabs(trajectory: FeatureView, maxAgeDays: number): RenalLabs {
+  return {
+    egfr: lab(trajectory, 'egfr_last', 'egfr_last_age_days', maxAgeDays),
+    uacr: lab(trajectory, 'uacr_last', 'uacr_last_age_days', maxAgeDays),
+    creatinine: lab(trajectory, 'creatinine_last_mg_dl', 'creatinine_last_age_days', maxAgeDays),
+    slopePerYear: trajectory.get('egfr_slope_per_year'),
+    egfrCount: trajectory.get('egfr_count'),
+    changeFromBaselinePct: trajectory.get('egfr_change_from_baseline_pct'),
+  };
+}
+
+export function gfrCategory(egfr: number): 'G1' | 'G2' | 'G3a' | 'G3b' | 'G4' | 'G5' {
+  if (egfr >= 90) return 'G1';
+  if (egfr >= 60) return 'G2';
+  if (egfr >= 45) return 'G3a';
+  if (egfr >= 30) return 'G3b';
+  if (egfr >= 15) return 'G4';
+  return 'G5';
+}
+
+export function albuminuriaCategory(uacrMgG: number): 'A1' | 'A2' | 'A3' {
+  if (uacrMgG < 30) return 'A1';
+  if (uacrMgG <= 300) return 'A2';
+  return 'A3';
+}
+
+/**
+ * KDIGO 2012 (carried into 2024) defines rapid progression as a sustained eGFR decline of more
+ * than 5 mL/min/1.73 m² per year [MEM: verify wording against the 2024 guideline text].
+ */
+export const RAPID_DECLINE_PER_YEAR = -5;

@@ -1,0 +1,144 @@
+/**
+ * Test helpers for the built-in services: hand-built ScoringInputs (features by name, in
+ * FEATURE_SETS order), PredictionRecords, and a card check that binds placeholders the way the
+ * HTTP side does and validates against the CDS Hooks card schema.
+ */
+import {
+  ENCOUNTER_REFERENCE, FEATURE_SETS, PATIENT_REFERENCE, cardSchema,
+  type Card, type CardDraft, type DraftOrderSummary, type FeatureSetName, type FeatureVectorPayload, type PredictionRecord,
+  type ProvenanceItem, type ScoringInput,
+} from '@prognos/contracts';
+import { scorerConfigSchema, type ScorerConfig } from '../config';
+
+export type FeatureSpec = number | { value: number; date?: string; display?: string; derivation?: ProvenanceItem['derivation'] };
+
+/** A payload with the given features present (others missing), provenance for each given feature. */
+export function featureSet(set: FeatureSetName, features: Record<string, FeatureSpec>, notes: Record<string, string> = {}): FeatureVectorPayload {
+  const def = FEATURE_SETS[set];
+  const names = def.features.map((f) => f.name);
+  for (const n of Object.keys(features)) {
+    if (!names.includes(n)) throw new Error(`feature ${n} is not in set ${set}`);
+  }
+  const values: number[] = [];
+  const present: number[] = [];
+  const provenance: FeatureVectorPayload['provenance'] = [];
+  for (const f of def.features) {
+    const spec = features[f.name];
+    if (spec === undefined) {
+      values.push(0);
+      present.push(0);
+      if (notes[f.name]) provenance.push({ feature: f.name, items: [], note: notes[f.name] });
+      continue;
+    }
+    const s = typeof spec === 'number' ? { value: spec } : spec;
+    values.push(s.value);
+    present.push(1);
+    const item: ProvenanceItem = { concept: f.name, value: s.value, unit: f.unit, resourceType: 'Observation' };
+    if (s.date) item.date = s.date;
+    if (s.display) item.display = s.display;
+    if (s.derivation) item.derivation = s.derivation;
+    provenance.push({ feature: f.name, items: [item] });
+  }
+  return { set, version: def.version, names, values, present, provenance };
+}
+
+export function scoringInput(opts: {
+  serviceId: string;
+  asOf?: string;
+  sets: Partial<Record<FeatureSetName, Record<string, FeatureSpec>>>;
+  draftOrders?: DraftOrderSummary[];
+  selectedDraftOrderIndexes?: number[];
+}): ScoringInput {
+  const featureSets: Record<string, FeatureVectorPayload> = {};
+  for (const [name, features] of Object.entries(opts.sets)) {
+    featureSets[name] = featureSet(name as FeatureSetName, features as Record<string, FeatureSpec>);
+  }
+  const input: ScoringInput = { correlationId: 'test-correlation', serviceId: opts.serviceId, asOf: opts.asOf ?? '2025-06-01T00:00:00Z', featureSets };
+  if (opts.draftOrders) input.draftOrders = opts.draftOrders;
+  if (opts.selectedDraftOrderIndexes) input.selectedDraftOrderIndexes = opts.selectedDraftOrderIndexes;
+  return input;
+}
+
+export function prediction(modelId: string, output: string, value: number, extra: Partial<PredictionRecord> = {}): PredictionRecord {
+  return { modelId, modelVersion: '1.0.0', output, value, ...extra };
+}
+
+export function notComputed(modelId: string, output: string, reason: string): PredictionRecord {
+  return { modelId, modelVersion: '1.0.0', output, notComputedReason: reason };
+}
+
+export const TEST_CONFIG: ScorerConfig = scorerConfigSchema.parse({});
+
+function replacePlaceholders(v: unknown): unknown {
+  if (v === PATIENT_REFERENCE) return 'Patient/example';
+  if (v === ENCOUNTER_REFERENCE) return 'Encounter/example';
+  if (Array.isArray(v)) return v.map(replacePlaceholders);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replacePlaceholders(x)]));
+  return v;
+}
+
+/** Binds a CardDraft as the HTTP side would (placeholders, draft-order actions) into a wire Card. */
+export function bindCard(draft: CardDraft): Card {
+  const { kind: _kind, ...rest } = replacePlaceholders(draft) as CardDraft;
+  const card = { ...rest } as Record<string, unknown>;
+  if (rest.suggestions) {
+    card.suggestions = rest.suggestions.map((s) => ({
+      ...s,
+      ...(s.actions ? {
+        actions: s.actions.map(({ draftOrderIndex, patch, ...a }) => {
+          if (draftOrderIndex === undefined) return a;
+          const resourceId = `MedicationRequest/draft-${draftOrderIndex}`;
+          return a.type === 'update'
+            ? { ...a, resourceId, resource: { resourceType: 'MedicationRequest', id: `draft-${draftOrderIndex}`, status: 'draft', intent: 'order', ...patch } }
+            : { ...a, resourceId };
+        }),
+      } : {}),
+    }));
+  }
+  return cardSchema.parse(card);
+}
+
+/** Paths of empty strings, empty arrays/objects and nulls (CDS Hooks §Use of JSON forbids them). */
+export function emptyOrNullPaths(v: unknown, path = '$'): string[] {
+  if (v === null) return [path];
+  if (typeof v === 'string') return v.length === 0 ? [path] : [];
+  if (Array.isArray(v)) return v.length === 0 ? [path] : v.flatMap((x, i) => emptyOrNullPaths(x, `${path}[${i}]`));
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v);
+    if (entries.length === 0) return [path];
+    return entries.flatMap(([k, x]) => (x === undefined ? [`${path}.${k} (undefined)`] : emptyOrNullPaths(x, `${path}.${k}`)));
+  }
+  return [];
+}
+
+/** Asserts a draft is valid once bound, has no empty values, carries kind and uuid. Returns the bound card. */
+export function expectValidCard(draft: CardDraft): Card {
+  expect(emptyOrNullPaths(draft)).toEqual([]);
+  expect(draft.kind.length).toBeGreaterThan(0);
+  expect(draft.summary.length).toBeLessThan(140);
+  const card = bindCard(draft);
+  for (const s of draft.suggestions ?? []) {
+    expect(s.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    for (const a of s.actions ?? []) {
+      if (a.type === 'create') expect(a.resource).toBeDefined();
+      else expect(a.draftOrderIndex).toBeDefined();
+    }
+  }
+  return card;
+}
+
+/** All created resources of a card's suggestions of a type. */
+export function createdResources(card: CardDraft, resourceType: string): Record<string, unknown>[] {
+  return (card.suggestions ?? []).flatMap((s) => s.actions ?? [])
+    .filter((a) => a.type === 'create' && a.resource?.resourceType === resourceType)
+    .map((a) => a.resource!);
+}
+
+/** RxNorm / SNOMED / LOINC codes of the created resources' main code. */
+export function suggestedCodes(card: CardDraft): string[] {
+  return (card.suggestions ?? []).flatMap((s) => s.actions ?? []).flatMap((a) => {
+    const r = (a.resource ?? a.patch) as Record<string, { coding?: { code: string }[] }> | undefined;
+    const cc = r?.medicationCodeableConcept ?? r?.code;
+    return cc?.coding?.map((c) => c.code) ?? [];
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Replays generated patients and every shared Synthea bundle through the four built-in services
+ * with the real pipeline (fhir-features extraction → in-process scorer with the bundled ONNX models
+ * → card policies): no crash, and every card valid to the CDS Hooks 2.0 card rules once its
+ * placeholders are bound as the HTTP side binds them.
+ */
+import type { Bundle } from '@medplum/fhirtypes';
+import {
+  ENCOUNTER_REFERENCE, PATIENT_REFERENCE, cardSchema, type CardDraft, type CdsServiceDescriptor, type FeatureSetName, type ScoringInput, type ScoringOutput,
+} from '@prognos/contracts';
+import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
+import { createInProcessScorer, createScorerLogger, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
+import { describeWithSharedData } from '../support/shared-data';
+import { demoDraftOrders, generatedRecords, syntheaRecords, type SampleRecord } from './sample-records';
+
+const SERVICE_IDS = ['ckd-progression', 'cardiovascular-risk', 'af-stroke-prevention', 'medication-safety'];
+
+let scorer: InProcessScorer;
+let descriptors: Map<string, CdsServiceDescriptor>;
+
+beforeAll(async () => {
+  scorer = await createInProcessScorer(loadScorerConfig({ SCORER_DEVICE: 'cpu' } as NodeJS.ProcessEnv), { logger: createScorerLogger('silent') });
+  descriptors = new Map(scorer.services().map((d) => [d.id, d]));
+}, 60_000);
+
+afterAll(async () => {
+  await scorer?.close();
+});
+
+function scoringInput(record: SampleRecord, descriptor: CdsServiceDescriptor, draftOrders?: Bundle): ScoringInput {
+  const features = extractPatientFeatures(record.resources, record.asOf);
+  const featureSets: ScoringInput['featureSets'] = {};
+  for (const name of descriptor.featureSets) featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
+  const input: ScoringInput = { correlationId: 'replay', serviceId: descriptor.id, asOf: record.asOf.toISOString(), featureSets };
+  if (descriptor.usesDraftOrders) input.draftOrders = summarizeDraftOrders(draftOrders);
+  return input;
+}
+
+function bind(v: unknown): unknown {
+  if (v === PATIENT_REFERENCE) return 'Patient/example';
+  if (v === ENCOUNTER_REFERENCE) return 'Encounter/example';
+  if (Array.isArray(v)) return v.map(bind);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bind(x)]));
+  return v;
+}
+
+/** The card as the HTTP side sends it: placeholders bound, draft-order actions turned into resourceId/resource. */
+function toWireCard(draft: CardDraft): unknown {
+  const { kind: _kind, ...card } = bind(draft) as CardDraft;
+  return {
+    ...card,
+    ...(card.suggestions ? {
+      suggestions: card.suggestions.map((s) => ({
+        ...s,
+        ...(s.actions ? {
+          actions: s.actions.map(({ draftOrderIndex, patch, ...a }) => (draftOrderIndex === undefined ? a : {
+            ...a, resourceId: `MedicationRequest/d${draftOrderIndex}`,
+            ...(a.type === 'update' ? { resource: { resourceType: 'MedicationRequest', id: `d${draftOrderIndex}`, ...patch } } : {}),
+          })),
+        } : {}),
+      })),
+    } : {}),
+  };
+}
+
+function emptyOrNull(v: unknown, path = '$'): string[] {
+  if (v === null) return [path];
+  if (typeof v === 'string') return v.length === 0 ? [path] : [];
+  if (Array.isArray(v)) return v.length === 0 ? [path] : v.flatMap((x, i) => emptyOrNull(x, `${path}[${i}]`));
+  if (v && typeof v === 'object') {
+    const e = Object.entries(v);
+    return e.length === 0 ? [path] : e.flatMap(([k, x]) => emptyOrNull(x, `${path}.${k}`));
+  }
+  return [];
+}
+
+async function replay(record: SampleRecord, serviceId: string): Promise<ScoringOutput> {
+  const descriptor = descriptors.get(serviceId)!;
+  const drafts = descriptor.usesDraftOrders ? demoDraftOrders(record.patientId, record.resources) : undefined;
+  const out = await scorer.score(scoringInput(record, descriptor, drafts), { deadline: Date.now() + 20_000 });
+  for (const card of out.cards) {
+    expect(emptyOrNull(card)).toEqual([]);
+    expect(card.kind).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
+    const parsed = cardSchema.safeParse(toWireCard(card));
+    if (!parsed.success) throw new Error(`${record.label} / ${serviceId} / ${card.kind}: ${parsed.error.message}`);
+  }
+  return out;
+}
+
+const kinds = (out: ScoringOutput) => out.cards.map((c) => c.kind);
+
+describe('built-in services on generated patients', () => {
+  const records = generatedRecords();
+  const byProfile = (p: string) => records.find((r) => r.profile === p)!;
+
+  it('registers the four built-in services with the scorer', () => {
+    expect(SERVICE_IDS.every((id) => descriptors.has(id))).toBe(true);
+  });
+
+  it.each(records.map((r) => [r.label, r] as const))('%s: every service answers with valid cards', async (_label, record) => {
+    for (const id of SERVICE_IDS) await replay(record, id);
+  });
+
+  it('computes KFRE with the bundled model for CKD G4 A3 and suggests nephrology referral', async () => {
+    const out = await replay(byProfile('ckd-g4-a3'), 'ckd-progression');
+    const p5 = out.predictions.find((p) => p.modelId === 'kfre-4var-na' && p.output === 'risk_5y');
+    expect(p5?.value).toBeGreaterThan(0.05);
+    expect(kinds(out)).toEqual(expect.arrayContaining(['ckd.kfre-risk', 'ckd.nephrology-referral']));
+    expect(out.cards.find((c) => c.kind === 'ckd.kfre-risk')!.summary).toMatch(/^5-year kidney failure risk \d/);
+  });
+
+  it('flags metformin as contraindicated and the NSAID as unsafe for CKD G4', async () => {
+    const out = await replay(byProfile('ckd-g4-a3'), 'medication-safety');
+    expect(kinds(out)).toEqual(expect.arrayContaining(['medsafety.metformin-contraindicated']));
+    expect(kinds(out).some((k) => k.startsWith('medsafety.nsaid-'))).toBe(true);
+  });
+
+  it('assesses stroke risk for the atrial fibrillation profile', async () => {
+    const out = await replay(byProfile('af-hf'), 'af-stroke-prevention');
+    expect(out.cards.length).toBeGreaterThan(0);
+    expect(out.cards[0]!.summary).toContain('CHA2DS2-VASc');
+  });
+
+  it('gives the healthy profile no AF card', async () => {
+    expect((await replay(byProfile('healthy'), 'af-stroke-prevention')).cards).toEqual([]);
+  });
+});
+
+describeWithSharedData('built-in services on every shared Synthea bundle', () => {
+  const records = syntheaRecords();
+
+  it('has bundles to replay', () => {
+    expect(records.length).toBeGreaterThan(0);
+  });
+
+  it.each(records.map((r) => [r.label, r] as const))('%s: no crash, every card valid', async (_label, record) => {
+    for (const id of SERVICE_IDS) await replay(record, id);
+  });
+});
+
+
