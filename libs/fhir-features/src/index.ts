@@ -1,49 +1,30 @@
 /**
  * Public API of @prognos/fhir-features (pure: resources + asOf in, numbers + provenance out).
- * PLACEHOLDER SIGNATURES: the feature-extraction work replaces these bodies.
+ * No I/O, no clock, no logger, no env: the caller passes `asOf`.
  */
-import type { Bundle } from '@medplum/fhirtypes';
-import type { DataQualityReport, DraftOrderSummary, FeatureProvenance, FeatureSetName, FeatureVectorPayload } from '@prognos/contracts';
+export { extractPatientFeatures, DEFAULT_LATEST_MAX_AGE_DAYS, DEFAULT_WINDOW_DAYS, type PatientFeatures } from './extract-patient-features';
+export { buildFeatureSet, toFeaturePayload, timeInTherapeuticRange, type FeatureVector } from './build-feature-set';
+export { summarizeDraftOrders } from './summarize-draft-orders';
+export { ckdEpi2021, creatinineForEgfr } from './ckd-epi-2021';
+export { aggregateSeries, slopePerYear } from './aggregate-series';
+export { ifccToNgsp, ngspToIfcc, toCanonical } from './units/normalize-unit';
+export { resolveMedication, statinIntensity } from './codes/resolve-medication';
+export type { MedicationClass } from './codes/rxnorm-table';
+export type { ConditionConcept } from './codes/condition-concepts';
+export type { ObservationConcept } from './codes/observation-concepts';
+export type {
+  ConditionFact, ExtractOptions, MedicationFact, PatientInfo, SeriesPoint, SeriesStats, SmokingPoint,
+} from './types';
+export { generatePatient, type GeneratePatientOptions, type PatientProfile, PATIENT_PROFILES } from './generator/generate-patient';
 
-/** A feature vector in process: Float32Array in the set's fixed order, a presence mask, provenance. */
-export interface FeatureVector {
-  set: FeatureSetName;
-  version: string;
-  names: readonly string[];
-  values: Float32Array;
-  /** 1 = present, 0 = missing. */
-  present: Uint8Array;
-  provenance: FeatureProvenance[];
-}
+import type { FeatureSetName } from '@prognos/contracts';
+import { FEATURE_SET_NAMES } from '@prognos/contracts';
+import { buildFeatureSet, type FeatureVector } from './build-feature-set';
+import type { PatientFeatures } from './extract-patient-features';
 
-/** Everything extracted from one record as of one instant; opaque to callers beyond these fields. */
-export interface PatientFeatures {
-  asOf: Date;
-  dataQuality: DataQualityReport;
-}
-
-/**
- * Accepts what CDS Hooks delivers: Bundles (searchset, collection, transaction), single resources,
- * arrays of either; unknown resource types are ignored, malformed ones skipped and counted.
- */
-export function extractPatientFeatures(_record: unknown, _asOf: Date): PatientFeatures {
-  throw new Error('not implemented yet');
-}
-
-export function buildFeatureSet(_name: FeatureSetName, _features: PatientFeatures): FeatureVector {
-  throw new Error('not implemented yet');
-}
-
-export function toFeaturePayload(_vector: FeatureVector): FeatureVectorPayload {
-  throw new Error('not implemented yet');
-}
-
-/** context.draftOrders (a Bundle) reduced to what medication rules need; no ids leave. */
-export function summarizeDraftOrders(_draftOrders: Bundle | undefined): DraftOrderSummary[] {
-  throw new Error('not implemented yet');
-}
-
-/** CKD-EPI 2021 race-free creatinine equation (Inker 2021). Scr mg/dL, age years. */
-export function ckdEpi2021(_creatinineMgDl: number, _ageYears: number, _sex: 'male' | 'female'): number {
-  throw new Error('not implemented yet');
+/** All feature sets of FEATURE_SETS for one extraction. */
+export function buildAllFeatureSets(features: PatientFeatures, names: readonly FeatureSetName[] = FEATURE_SET_NAMES): Record<string, FeatureVector> {
+  const out: Record<string, FeatureVector> = {};
+  for (const n of names) out[n] = buildFeatureSet(n, features);
+  return out;
 }

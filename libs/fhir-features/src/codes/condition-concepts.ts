@@ -1,0 +1,148 @@
+/**
+ * SNOMED CT and ICD-10-CM codes -> condition concepts.
+ *
+ * Sources: clinical-reference.md §3 (SNOMED CT / ICD-10-CM table: Synthea sample data, Synthea
+ * kidney_conditions.json, cqframework/cpg-example-ckd). Codes not in that table are marked [MEM]
+ * (recalled; verify against a SNOMED CT / ICD-10-CM release before relying on them).
+ *
+ * `history: true` concepts count when ever diagnosed before asOf (a past stroke is still a stroke
+ * for CHA2DS2-VASc); the others count only while active at asOf.
+ */
+
+export type ConditionConcept =
+  | 'type2_diabetes'
+  | 'type1_diabetes'
+  | 'diabetes_unspecified'
+  | 'hypertension'
+  | 'ckd'
+  | 'esrd'
+  | 'dialysis'
+  | 'kidney_transplant'
+  | 'atrial_fibrillation'
+  | 'heart_failure'
+  | 'stroke'
+  | 'tia'
+  | 'systemic_embolism'
+  | 'myocardial_infarction'
+  | 'coronary_heart_disease'
+  | 'peripheral_artery_disease'
+  | 'aortic_plaque'
+  | 'revascularisation'
+  | 'major_bleeding'
+  | 'bleeding_predisposition'
+  | 'anaemia'
+  | 'liver_disease'
+  | 'alcohol_excess'
+  | 'tobacco_use';
+
+export const HISTORY_CONCEPTS: ReadonlySet<ConditionConcept> = new Set<ConditionConcept>([
+  'stroke', 'tia', 'systemic_embolism', 'myocardial_infarction', 'revascularisation', 'major_bleeding', 'kidney_transplant',
+]);
+
+export interface ConditionCodeInfo {
+  concepts: readonly ConditionConcept[];
+  /** CKD stage: 1, 2, 3, 3.1 (3a), 3.2 (3b), 4, 5. */
+  stage?: number;
+}
+
+const c = (concepts: ConditionConcept | ConditionConcept[], stage?: number): ConditionCodeInfo =>
+  stage === undefined ? { concepts: Array.isArray(concepts) ? concepts : [concepts] } : { concepts: Array.isArray(concepts) ? concepts : [concepts], stage };
+
+export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map([
+  // Type 2 diabetes and its complications (Synthea codes)
+  ['44054006', c('type2_diabetes')],
+  ['127013003', c(['type2_diabetes', 'ckd'])], // diabetic renal disease (Synthea attaches it to T2D)
+  ['90781000119102', c(['type2_diabetes'])], // microalbuminuria due to T2DM
+  ['368581000119106', c('type2_diabetes')],
+  ['422034002', c('type2_diabetes')],
+  ['1551000119108', c('type2_diabetes')], // NPDR due to T2DM (Synthea)
+  ['46635009', c('type1_diabetes')], // [MEM]
+  ['73211009', c('diabetes_unspecified')], // [MEM] diabetes mellitus
+  // Hypertension
+  ['38341003', c('hypertension')], ['59621000', c('hypertension')], ['1201005', c('hypertension')] /* [MEM] */,
+  // CKD and stages (431855005.. from Synthea kidney_conditions.json; 3a/3b/5/dialysis from clinical-reference §3)
+  ['709044004', c('ckd')],
+  ['431855005', c('ckd', 1)], ['431856006', c('ckd', 2)], ['433144002', c('ckd', 3)],
+  ['700378005', c('ckd', 3.1)], ['700379002', c('ckd', 3.2)], ['431857002', c('ckd', 4)], ['433146000', c('ckd', 5)],
+  ['46177005', c(['ckd', 'esrd'], 5)], ['714152005', c(['ckd', 'esrd', 'dialysis'], 5)],
+  // Atrial fibrillation (49436004; subtypes [MEM])
+  ['49436004', c('atrial_fibrillation')], ['282825002', c('atrial_fibrillation')], ['440059007', c('atrial_fibrillation')],
+  ['440028005', c('atrial_fibrillation')], ['706923002', c('atrial_fibrillation')],
+  // Heart failure (84114007, 88805009 Synthea, 42343007 [MEM]; HFrEF/HFpEF [MEM])
+  ['84114007', c('heart_failure')], ['88805009', c('heart_failure')], ['42343007', c('heart_failure')],
+  ['703272007', c('heart_failure')], ['446221000', c('heart_failure')],
+  // Stroke / TIA (230690007 Synthea; 266257000 [MEM]; 422504002 ischaemic stroke [MEM])
+  ['230690007', c('stroke')], ['422504002', c('stroke')], ['266257000', c('tia')],
+  // ASCVD (22298006 MI, 399211009 history of MI, 53741008 CHD: Synthea; 414545008 IHD, 399957001 PAD [MEM])
+  ['22298006', c('myocardial_infarction')], ['399211009', c('myocardial_infarction')],
+  ['401303003', c('myocardial_infarction')], ['401314000', c('myocardial_infarction')], // STEMI / NSTEMI [MEM]
+  ['53741008', c('coronary_heart_disease')], ['414545008', c('coronary_heart_disease')],
+  ['399957001', c('peripheral_artery_disease')], ['840580004', c('peripheral_artery_disease')] /* [MEM] */,
+  // Bleeding (anaemia 271737000 Synthea; bleeds [MEM])
+  ['271737000', c('anaemia')], ['74474003', c('major_bleeding')], ['1386000', c('major_bleeding')],
+  // Liver disease [MEM]
+  ['19943007', c('liver_disease')], ['328383001', c('liver_disease')], ['420054005', c('liver_disease')],
+  // Alcohol [MEM]
+  ['7200002', c('alcohol_excess')], ['15167005', c('alcohol_excess')],
+  // Tobacco use as a problem (newer Synthea codes these as conditions) [MEM]
+  ['449868002', c('tobacco_use')], ['65568007', c('tobacco_use')], ['77176002', c('tobacco_use')],
+]);
+
+/**
+ * ICD-10-CM prefixes (without the dot) -> concepts. The longest matching prefix wins, so 'N1831'
+ * (stage 3a) beats 'N183' (stage 3) beats 'N18' (CKD).
+ */
+export const ICD10_PREFIXES: ReadonlyMap<string, ConditionCodeInfo> = new Map([
+  ['E11', c('type2_diabetes')], ['E1122', c(['type2_diabetes', 'ckd'])], ['E10', c('type1_diabetes')],
+  ['E13', c('diabetes_unspecified')], ['E08', c('diabetes_unspecified')], ['E09', c('diabetes_unspecified')],
+  ['I10', c('hypertension')], ['I11', c('hypertension')], ['I110', c(['hypertension', 'heart_failure'])],
+  ['I12', c(['hypertension', 'ckd'])], ['I13', c(['hypertension', 'ckd'])], ['I130', c(['hypertension', 'ckd', 'heart_failure'])],
+  ['I132', c(['hypertension', 'ckd', 'heart_failure'])], ['I15', c('hypertension')], ['I16', c('hypertension')],
+  ['N18', c('ckd')], ['N181', c('ckd', 1)], ['N182', c('ckd', 2)], ['N183', c('ckd', 3)], ['N1830', c('ckd', 3)],
+  ['N1831', c('ckd', 3.1)], ['N1832', c('ckd', 3.2)], ['N184', c('ckd', 4)], ['N185', c('ckd', 5)],
+  ['N186', c(['ckd', 'esrd'], 5)], ['N189', c('ckd')],
+  ['Z992', c('dialysis')], ['Z940', c('kidney_transplant')],
+  ['I480', c('atrial_fibrillation')], ['I481', c('atrial_fibrillation')], ['I482', c('atrial_fibrillation')], ['I4891', c('atrial_fibrillation')],
+  ['I50', c('heart_failure')],
+  ['I63', c('stroke')], ['I61', c(['stroke', 'major_bleeding'])], ['I60', c(['stroke', 'major_bleeding'])],
+  ['G45', c('tia')], ['Z8673', c(['stroke', 'tia'])], ['I69', c('stroke')], ['I74', c('systemic_embolism')],
+  ['I20', c('coronary_heart_disease')], ['I21', c('myocardial_infarction')], ['I22', c('myocardial_infarction')],
+  ['I23', c('myocardial_infarction')], ['I24', c('coronary_heart_disease')], ['I25', c('coronary_heart_disease')],
+  ['I252', c(['myocardial_infarction', 'coronary_heart_disease'])],
+  ['I70', c('peripheral_artery_disease')], ['I700', c('aortic_plaque')], ['I739', c('peripheral_artery_disease')],
+  ['Z951', c('revascularisation')], ['Z955', c('revascularisation')],
+  ['K920', c('major_bleeding')], ['K921', c('major_bleeding')], ['K922', c('major_bleeding')], ['I62', c('major_bleeding')],
+  ['D62', c('major_bleeding')], ['R58', c('major_bleeding')],
+  ['D50', c('anaemia')], ['D51', c('anaemia')], ['D52', c('anaemia')], ['D53', c('anaemia')], ['D55', c('anaemia')],
+  ['D56', c('anaemia')], ['D57', c('anaemia')], ['D58', c('anaemia')], ['D59', c('anaemia')], ['D60', c('anaemia')],
+  ['D61', c('anaemia')], ['D63', c('anaemia')], ['D64', c('anaemia')],
+  ['D65', c('bleeding_predisposition')], ['D66', c('bleeding_predisposition')], ['D67', c('bleeding_predisposition')],
+  ['D68', c('bleeding_predisposition')], ['D696', c('bleeding_predisposition')],
+  ['K70', c('liver_disease')], ['K72', c('liver_disease')], ['K73', c('liver_disease')], ['K74', c('liver_disease')],
+  ['K766', c('liver_disease')], ['B18', c('liver_disease')],
+  ['F101', c('alcohol_excess')], ['F102', c('alcohol_excess')],
+  ['F172', c('tobacco_use')],
+]);
+
+/** Procedures that establish kidney replacement therapy or revascularisation (SNOMED CT, [MEM]). */
+export const SNOMED_PROCEDURES: ReadonlyMap<string, ConditionConcept> = new Map([
+  ['265764009', 'dialysis'], // renal dialysis
+  ['302497006', 'dialysis'], // haemodialysis
+  ['71192002', 'dialysis'], // peritoneal dialysis
+  ['70536003', 'kidney_transplant'], // transplant of kidney
+  ['232717009', 'revascularisation'], // coronary artery bypass graft
+  ['415070008', 'revascularisation'], // percutaneous coronary intervention
+]);
+
+export const SNOMED_SYSTEM = 'http://snomed.info/sct';
+export const ICD10_SYSTEMS: ReadonlySet<string> = new Set(['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10']);
+
+/** Looks up an ICD-10(-CM) code by longest prefix (dots removed, upper case). */
+export function lookupIcd10(code: string): ConditionCodeInfo | undefined {
+  const norm = code.replace('.', '').toUpperCase();
+  for (let len = Math.min(norm.length, 6); len >= 3; len--) {
+    const hit = ICD10_PREFIXES.get(norm.slice(0, len));
+    if (hit) return hit;
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { INGREDIENTS, PRODUCTS } from './rxnorm-table';
+import { classesForIngredients, ingredientsInText, resolveMedication, statinIntensity, strengthFromText } from './resolve-medication';
+
+describe('static RxNorm table', () => {
+  it('has unique codes and only known ingredients', () => {
+    const names = new Set(INGREDIENTS.map((i) => i.name));
+    const codes = [...INGREDIENTS.flatMap((i) => (i.rxcui ? [i.rxcui] : [])), ...PRODUCTS.map((p) => p.rxcui)];
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const p of PRODUCTS) for (const i of p.ingredients) expect(names.has(i) ? i : `unknown ${i}`).toBe(i);
+  });
+
+  it('keeps the CPIC-verified ingredient codes of clinical-reference §3 and avoids the known wrong one', () => {
+    const byName = new Map(INGREDIENTS.map((i) => [i.name, i]));
+    expect(byName.get('clopidogrel')?.rxcui).toBe('32968'); // not 42463, which is pravastatin
+    expect(byName.get('pravastatin')?.rxcui).toBe('42463');
+    expect(byName.get('atorvastatin')).toMatchObject({ rxcui: '83367', verified: true });
+    expect(byName.get('empagliflozin')?.verified).toBe(false);
+  });
+});
+
+describe('resolveMedication', () => {
+  it('maps a Synthea SCD code to ingredient, class and strength', () => {
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '855332' }], undefined)).toMatchObject({
+      rxcui: '855332', ingredients: ['warfarin'], classes: ['warfarin', 'anticoagulant'], strengthMg: 5, matchedBy: 'code',
+    });
+  });
+
+  it('falls back to ingredient and brand names in the text', () => {
+    expect(resolveMedication([{ code: '999999999' }], 'Jardiance 25 mg tablet')).toMatchObject({ ingredients: ['empagliflozin'], classes: ['sglt2i'], strengthMg: 25, matchedBy: 'name' });
+    expect(resolveMedication([], 'paracetamol 500 mg')).toBeUndefined();
+  });
+
+  it('reads strength in mg but not concentrations', () => {
+    expect(strengthFromText('Lasix 40mg')).toBe(40);
+    expect(strengthFromText('10 ML Furosemide 10 MG/ML Injection')).toBeUndefined();
+    expect(ingredientsInText('Acetaminophen 325 MG / oxyCODONE 5 MG')).toEqual([]);
+    expect(classesForIngredients(['sacubitril', 'valsartan']).sort()).toEqual(['antihypertensive', 'arni']);
+  });
+
+  it('grades statin intensity by the ACC/AHA table', () => {
+    expect(statinIntensity('atorvastatin', 80)).toBe(3);
+    expect(statinIntensity('atorvastatin', 20)).toBe(2);
+    expect(statinIntensity('rosuvastatin', 20)).toBe(3);
+    expect(statinIntensity('rosuvastatin', 5)).toBe(2);
+    expect(statinIntensity('simvastatin', 40)).toBe(2);
+    expect(statinIntensity('simvastatin', 10)).toBe(1);
+    expect(statinIntensity('pravastatin', 20)).toBe(1);
+    expect(statinIntensity('metformin', 20)).toBeUndefined();
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * Static RxNorm table: ingredient and product (SCD/SBD) RxCUIs -> ingredient(s), strength and class.
+ * The runtime cannot reach RxNav, so this is shipped in the repo (clinical-reference.md §3).
+ *
+ * `verified: true` means the code/name pair was checked against a source we trust:
+ *  - ingredient RxCUIs from cpicpgx/cpic-schema drug.sql (clinical-reference §3, "verified" table);
+ *  - product RxCUIs observed with that display in the Synthea sample data (../shared/data/synthea-r4).
+ * Everything else is `verified: false` (recalled or seen only in third-party code): verify with
+ * RxNav before release. For unverified codes the matcher cross-checks the ingredient name in the
+ * coding display / text and trusts the name when they disagree (see resolve-medication.ts).
+ */
+
+export type MedicationClass =
+  | 'statin'
+  | 'sglt2i'
+  | 'acei'
+  | 'arb'
+  | 'arni'
+  | 'doac'
+  | 'warfarin'
+  | 'anticoagulant'
+  | 'antiplatelet'
+  | 'aspirin'
+  | 'nsaid'
+  | 'metformin'
+  | 'glp1ra'
+  | 'finerenone'
+  | 'mra'
+  | 'beta_blocker'
+  | 'ccb'
+  | 'thiazide'
+  | 'loop_diuretic'
+  | 'antihypertensive'
+  | 'insulin'
+  | 'sulfonylurea';
+
+export interface IngredientInfo {
+  /** Lower-case RxNorm ingredient name. */
+  name: string;
+  rxcui?: string;
+  verified: boolean;
+  classes: readonly MedicationClass[];
+  /** Brand and misspelt names that identify the ingredient in free text (lower case). */
+  aliases?: readonly string[];
+}
+
+const AH: MedicationClass = 'antihypertensive';
+const ing = (name: string, rxcui: string | undefined, verified: boolean, classes: MedicationClass[], aliases?: string[]): IngredientInfo =>
+  aliases ? { name, rxcui, verified, classes, aliases } : { name, rxcui, verified, classes };
+
+/** Class assignment follows the ATC groups of clinical-reference §3. */
+export const INGREDIENTS: readonly IngredientInfo[] = [
+  // Statins (C10AA)
+  ing('atorvastatin', '83367', true, ['statin'], ['lipitor']),
+  ing('simvastatin', '36567', true, ['statin'], ['simvistatin', 'zocor']), // 'Simvistatin' is Synthea's spelling
+  ing('rosuvastatin', '301542', true, ['statin'], ['crestor']),
+  ing('pravastatin', '42463', true, ['statin'], ['pravachol']),
+  ing('lovastatin', '6472', false, ['statin'], ['mevacor']),
+  ing('fluvastatin', '41127', false, ['statin'], ['lescol']),
+  ing('pitavastatin', '861634', false, ['statin'], ['livalo']),
+  // SGLT2 inhibitors (A10BK)
+  ing('empagliflozin', '1545653', false, ['sglt2i'], ['jardiance']),
+  ing('dapagliflozin', '1488564', false, ['sglt2i'], ['farxiga', 'forxiga']),
+  ing('canagliflozin', '1373458', false, ['sglt2i'], ['invokana']),
+  ing('ertugliflozin', undefined, false, ['sglt2i'], ['steglatro']),
+  ing('sotagliflozin', undefined, false, ['sglt2i'], ['inpefa']),
+  // ACE inhibitors (C09AA)
+  ing('captopril', '1998', true, ['acei', AH]),
+  ing('lisinopril', '29046', false, ['acei', AH], ['zestril', 'prinivil']),
+  ing('enalapril', '3827', false, ['acei', AH], ['vasotec']),
+  ing('ramipril', '35296', false, ['acei', AH], ['altace']),
+  ing('benazepril', '18867', false, ['acei', AH], ['lotensin']),
+  ing('perindopril', '54552', false, ['acei', AH]),
+  ing('quinapril', '35208', false, ['acei', AH], ['accupril']),
+  ing('fosinopril', '50166', false, ['acei', AH]),
+  ing('trandolapril', '38454', false, ['acei', AH]),
+  // ARBs (C09CA)
+  ing('losartan', '52175', false, ['arb', AH], ['cozaar']),
+  ing('valsartan', '69749', false, ['arb', AH], ['diovan']),
+  ing('irbesartan', '83818', false, ['arb', AH], ['avapro']),
+  ing('candesartan', '214354', false, ['arb', AH], ['atacand']),
+  ing('olmesartan', '321064', false, ['arb', AH], ['benicar']),
+  ing('telmisartan', '73494', false, ['arb', AH], ['micardis']),
+  // ARNI (C09DX04): sacubitril only occurs with valsartan; see classesForIngredients
+  ing('sacubitril', undefined, false, ['arni', AH], ['entresto']),
+  // Anticoagulants: DOACs (B01AF, B01AE07), VKA (B01AA03)
+  ing('apixaban', '1364430', false, ['doac', 'anticoagulant'], ['eliquis']),
+  ing('rivaroxaban', '1114195', false, ['doac', 'anticoagulant'], ['xarelto']),
+  ing('edoxaban', '1599538', false, ['doac', 'anticoagulant'], ['savaysa', 'lixiana']),
+  ing('dabigatran', '1546356', false, ['doac', 'anticoagulant'], ['pradaxa']),
+  ing('warfarin', '11289', true, ['warfarin', 'anticoagulant'], ['coumadin', 'jantoven']),
+  // Antiplatelets
+  ing('aspirin', '1191', true, ['antiplatelet', 'aspirin']),
+  ing('clopidogrel', '32968', true, ['antiplatelet'], ['plavix']),
+  ing('prasugrel', '613391', false, ['antiplatelet'], ['effient']),
+  ing('ticagrelor', '1116632', false, ['antiplatelet'], ['brilinta']),
+  // Non-aspirin NSAIDs
+  ing('ibuprofen', '5640', false, ['nsaid'], ['advil', 'motrin']),
+  ing('naproxen', '7258', false, ['nsaid'], ['aleve', 'naprosyn']),
+  ing('diclofenac', '3355', false, ['nsaid'], ['voltaren']),
+  ing('celecoxib', '140587', false, ['nsaid'], ['celebrex']),
+  ing('meloxicam', '41493', false, ['nsaid'], ['mobic']),
+  ing('indomethacin', '5781', false, ['nsaid']),
+  ing('ketorolac', '35827', false, ['nsaid']),
+  // Glucose lowering
+  ing('metformin', '6809', true, ['metformin'], ['glucophage']),
+  ing('semaglutide', '1991302', false, ['glp1ra'], ['ozempic', 'wegovy', 'rybelsus']),
+  ing('liraglutide', '475968', false, ['glp1ra'], ['victoza', 'saxenda']),
+  ing('dulaglutide', '1551291', false, ['glp1ra'], ['trulicity']),
+  ing('exenatide', '60548', false, ['glp1ra'], ['byetta', 'bydureon']),
+  ing('tirzepatide', undefined, false, ['glp1ra'], ['mounjaro', 'zepbound']),
+  ing('insulin', undefined, false, ['insulin'], ['humulin', 'novolin', 'lantus', 'humalog']),
+  ing('glipizide', '4821', false, ['sulfonylurea']),
+  ing('glimepiride', '25789', false, ['sulfonylurea']),
+  // Mineralocorticoid receptor antagonists
+  ing('finerenone', '2562811', false, ['finerenone'], ['kerendia']),
+  ing('spironolactone', '9997', true, ['mra', AH], ['aldactone']),
+  ing('eplerenone', '298869', false, ['mra', AH], ['inspra']),
+  // Beta-blockers (C07)
+  ing('metoprolol', '6918', true, ['beta_blocker', AH], ['toprol', 'lopressor']),
+  ing('carvedilol', '20352', true, ['beta_blocker', AH], ['coreg']),
+  ing('bisoprolol', '19484', false, ['beta_blocker', AH]),
+  ing('atenolol', '1202', false, ['beta_blocker', AH], ['tenormin']),
+  ing('propranolol', '8787', false, ['beta_blocker', AH]),
+  ing('nebivolol', '31555', false, ['beta_blocker', AH], ['bystolic']),
+  ing('labetalol', '6185', false, ['beta_blocker', AH]),
+  // Calcium-channel blockers (C08)
+  ing('amlodipine', '17767', false, ['ccb', AH], ['norvasc']),
+  ing('nifedipine', '7417', false, ['ccb', AH]),
+  ing('felodipine', '4316', false, ['ccb', AH]),
+  ing('diltiazem', '3443', false, ['ccb', AH], ['cardizem']),
+  ing('verapamil', '11170', false, ['ccb', AH]),
+  // Thiazides (C03AA) and thiazide-like
+  ing('hydrochlorothiazide', '5487', true, ['thiazide', AH]),
+  ing('chlorthalidone', '2409', false, ['thiazide', AH]),
+  ing('indapamide', '5764', false, ['thiazide', AH]),
+  // Loop diuretics (C03CA)
+  ing('furosemide', '4603', true, ['loop_diuretic', AH], ['lasix']),
+  ing('torsemide', '38413', false, ['loop_diuretic', AH]),
+  ing('bumetanide', '1808', false, ['loop_diuretic', AH]),
+  // Other antihypertensives
+  ing('hydralazine', '5470', false, [AH]),
+  ing('clonidine', '2599', false, [AH]),
+  ing('doxazosin', '49276', false, [AH]),
+];
+
+export interface ProductInfo {
+  rxcui: string;
+  display: string;
+  /** Lower-case ingredient names (see INGREDIENTS). */
+  ingredients: readonly string[];
+  /** Strength per unit dose (tablet, capsule) in mg; single-ingredient oral products only. */
+  strengthMg?: number;
+  verified: boolean;
+}
+
+const p = (rxcui: string, display: string, ingredients: string[], strengthMg: number | undefined, verified: boolean): ProductInfo =>
+  strengthMg === undefined ? { rxcui, display, ingredients, verified } : { rxcui, display, ingredients, strengthMg, verified };
+
+/** Product-level codes (SCD/SBD). Synthea ones are verified by their display in the sample data. */
+export const PRODUCTS: readonly ProductInfo[] = [
+  // --- seen in ../shared/data/synthea-r4 (verified: code and display together in the data) ---
+  p('316672', 'Simvistatin 10 MG', ['simvastatin'], 10, true),
+  p('312961', 'Simvastatin 20 MG Oral Tablet', ['simvastatin'], 20, true),
+  p('259255', 'Atorvastatin 80 MG Oral Tablet', ['atorvastatin'], 80, true),
+  p('855332', 'Warfarin Sodium 5 MG Oral Tablet', ['warfarin'], 5, true),
+  p('860975', '24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet', ['metformin'], 500, true),
+  p('833036', 'Captopril 25 MG Oral Tablet', ['captopril'], 25, true),
+  p('316049', 'Hydrochlorothiazide 25 MG', ['hydrochlorothiazide'], 25, true),
+  p('197361', 'Amlodipine 5 MG Oral Tablet', ['amlodipine'], 5, true),
+  p('243670', 'Aspirin 81 MG Oral Tablet', ['aspirin'], 81, true),
+  p('309362', 'Clopidogrel 75 MG Oral Tablet', ['clopidogrel'], 75, true),
+  p('310965', 'Ibuprofen 200 MG Oral Tablet', ['ibuprofen'], 200, true),
+  p('198405', 'Ibuprofen 100 MG Oral Tablet', ['ibuprofen'], 100, true),
+  p('849574', 'Naproxen sodium 220 MG Oral Tablet', ['naproxen'], 220, true),
+  p('866414', '24 HR metoprolol succinate 100 MG Extended Release Oral Tablet [Toprol]', ['metoprolol'], 100, true),
+  p('897718', 'Verapamil Hydrochloride 40 MG', ['verapamil'], 40, true),
+  p('315971', 'Lasix 40mg', ['furosemide'], 40, true),
+  p('1719286', '10 ML Furosemide 10 MG/ML Injection', ['furosemide'], undefined, true),
+  p('106892', 'insulin human, isophane 70 UNT/ML / Regular Insulin, Human 30 UNT/ML Injectable Suspension [Humulin]', ['insulin'], undefined, true),
+  // --- common products, recalled (verified: false) ---
+  p('1545658', 'empagliflozin 10 MG Oral Tablet', ['empagliflozin'], 10, false),
+  p('1545664', 'empagliflozin 10 MG Oral Tablet [Jardiance]', ['empagliflozin'], 10, false),
+  p('1545666', 'empagliflozin 25 MG Oral Tablet', ['empagliflozin'], 25, false),
+  p('1545668', 'empagliflozin 25 MG Oral Tablet [Jardiance]', ['empagliflozin'], 25, false),
+  p('1486977', 'dapagliflozin 10 MG Oral Tablet', ['dapagliflozin'], 10, false),
+  p('1486981', 'dapagliflozin 10 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 10, false),
+  p('1373463', 'canagliflozin 100 MG Oral Tablet', ['canagliflozin'], 100, false),
+  p('1364445', 'apixaban 5 MG Oral Tablet', ['apixaban'], 5, false),
+  p('1364447', 'apixaban 5 MG Oral Tablet [Eliquis]', ['apixaban'], 5, false),
+  p('1364435', 'apixaban 2.5 MG Oral Tablet', ['apixaban'], 2.5, false),
+  p('1364441', 'apixaban 2.5 MG Oral Tablet [Eliquis]', ['apixaban'], 2.5, false),
+  p('1232082', 'rivaroxaban 15 MG Oral Tablet', ['rivaroxaban'], 15, false),
+  p('1232086', 'rivaroxaban 20 MG Oral Tablet', ['rivaroxaban'], 20, false),
+  p('1114198', 'rivaroxaban 10 MG Oral Tablet', ['rivaroxaban'], 10, false),
+  p('1037045', 'dabigatran etexilate 150 MG Oral Capsule', ['dabigatran'], 150, false),
+  p('1599543', 'edoxaban 60 MG Oral Tablet', ['edoxaban'], 60, false),
+  p('314076', 'lisinopril 10 MG Oral Tablet', ['lisinopril'], 10, false),
+  p('314077', 'lisinopril 20 MG Oral Tablet', ['lisinopril'], 20, false),
+  p('197884', 'lisinopril 40 MG Oral Tablet', ['lisinopril'], 40, false),
+  p('311354', 'lisinopril 5 MG Oral Tablet', ['lisinopril'], 5, false),
+  p('979480', 'losartan potassium 25 MG Oral Tablet', ['losartan'], 25, false),
+  p('979485', 'losartan potassium 50 MG Oral Tablet', ['losartan'], 50, false),
+  p('979492', 'losartan potassium 100 MG Oral Tablet', ['losartan'], 100, false),
+  p('349199', 'valsartan 160 MG Oral Tablet', ['valsartan'], 160, false),
+  p('1656340', 'sacubitril 49 MG / valsartan 51 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
+  p('1656349', 'sacubitril 24 MG / valsartan 26 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
+  p('1656354', 'sacubitril 97 MG / valsartan 103 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
+  p('617312', 'atorvastatin 10 MG Oral Tablet', ['atorvastatin'], 10, false),
+  p('617310', 'atorvastatin 20 MG Oral Tablet', ['atorvastatin'], 20, false),
+  p('617311', 'atorvastatin 40 MG Oral Tablet', ['atorvastatin'], 40, false),
+  p('859747', 'rosuvastatin calcium 5 MG Oral Tablet', ['rosuvastatin'], 5, false),
+  p('859751', 'rosuvastatin calcium 10 MG Oral Tablet', ['rosuvastatin'], 10, false),
+  p('859419', 'rosuvastatin calcium 20 MG Oral Tablet', ['rosuvastatin'], 20, false),
+  p('859424', 'rosuvastatin calcium 40 MG Oral Tablet', ['rosuvastatin'], 40, false),
+  p('314231', 'simvastatin 40 MG Oral Tablet', ['simvastatin'], 40, false),
+  p('904475', 'pravastatin sodium 40 MG Oral Tablet', ['pravastatin'], 40, false),
+  p('861007', 'metformin hydrochloride 500 MG Oral Tablet', ['metformin'], 500, false),
+  p('861004', 'metformin hydrochloride 1000 MG Oral Tablet', ['metformin'], 1000, false),
+  p('308135', 'amlodipine 10 MG Oral Tablet', ['amlodipine'], 10, false),
+  p('310798', 'hydrochlorothiazide 25 MG Oral Tablet', ['hydrochlorothiazide'], 25, false),
+  p('313988', 'furosemide 40 MG Oral Tablet', ['furosemide'], 40, false),
+  p('313096', 'spironolactone 25 MG Oral Tablet', ['spironolactone'], 25, false),
+  p('2562817', 'finerenone 10 MG Oral Tablet', ['finerenone'], 10, false),
+  p('2562819', 'finerenone 20 MG Oral Tablet', ['finerenone'], 20, false),
+  p('200033', 'carvedilol 25 MG Oral Tablet', ['carvedilol'], 25, false),
+  p('866427', 'metoprolol succinate 25 MG Extended Release Oral Tablet', ['metoprolol'], 25, false),
+  p('198467', 'aspirin 325 MG Oral Tablet', ['aspirin'], 325, false),
+  p('197806', 'ibuprofen 600 MG Oral Tablet', ['ibuprofen'], 600, false),
+  p('197807', 'ibuprofen 800 MG Oral Tablet', ['ibuprofen'], 800, false),
+  p('198014', 'naproxen 500 MG Oral Tablet', ['naproxen'], 500, false),
+];

@@ -1,0 +1,208 @@
+/**
+ * Observations -> canonical series per concept, smoking status, and the eGFR series
+ * (CKD-EPI 2021 recomputed from creatinine; reported eGFR only on days without creatinine).
+ */
+import { ckdEpi2021 } from './ckd-epi-2021';
+import {
+  BP_PANEL_CODES, CONCEPT_UNITS, LOINC_SYSTEM, LOINC_TO_CONCEPT, OBSERVATION_CONCEPTS, SMOKING_STATUS, SMOKING_STATUS_CODES,
+  type ObservationConcept,
+} from './codes/observation-concepts';
+import { asArray, asFiniteNumber, asObject, asString, codingsOf, MS_PER_DAY, MS_PER_YEAR, own, parseFhirDate, textOf, type Json } from './fhir-read';
+import type { PatientInfo, SeriesPoint, SmokingPoint } from './types';
+import { toCanonical } from './units/normalize-unit';
+
+const UCUM_SYSTEM = 'http://unitsofmeasure.org';
+const USABLE_STATUS: ReadonlySet<string> = new Set(['final', 'amended', 'corrected']);
+
+export interface ObservationTally {
+  excluded: Record<string, number>;
+  corrected: Record<string, number>;
+  used: number;
+}
+
+export function bump(counts: Record<string, number>, reason: string, n = 1): void {
+  counts[reason] = (counts[reason] ?? 0) + n;
+}
+
+export function emptySeries(): Record<ObservationConcept, SeriesPoint[]> {
+  const s = {} as Record<ObservationConcept, SeriesPoint[]>;
+  for (const c of OBSERVATION_CONCEPTS) s[c] = [];
+  return s;
+}
+
+/**
+ * Effective time: effectiveDateTime | effectiveInstant | effectivePeriod (end, else start) | issued.
+ * Returns the epoch ms and the FHIR string it came from (kept as the provenance date: formatting a
+ * Date per value cost 16 % of extraction time).
+ */
+export function observationTime(obs: Json): { t: number; date: string } | undefined {
+  const dt = own(obs, 'effectiveDateTime');
+  let t = parseFhirDate(dt);
+  if (Number.isFinite(t)) return { t, date: dt as string };
+  const inst = own(obs, 'effectiveInstant');
+  t = parseFhirDate(inst);
+  if (Number.isFinite(t)) return { t, date: inst as string };
+  const period = asObject(own(obs, 'effectivePeriod'));
+  if (period) {
+    t = parseFhirDate(period.end);
+    if (Number.isFinite(t)) return { t, date: period.end as string };
+    t = parseFhirDate(period.start);
+    if (Number.isFinite(t)) return { t, date: period.start as string };
+  }
+  const issued = own(obs, 'issued');
+  t = parseFhirDate(issued);
+  return Number.isFinite(t) ? { t, date: issued as string } : undefined;
+}
+
+interface Lookup {
+  concept?: ObservationConcept;
+  panel?: boolean;
+  smoking?: boolean;
+  display?: string;
+}
+
+// Allocation-free on the miss path: most Observations in a record are codes we do not use.
+function lookupCode(code: unknown): Lookup | undefined {
+  const cc = asObject(code);
+  const list = cc ? cc.coding : undefined;
+  if (!Array.isArray(list)) return undefined;
+  for (const raw of list) {
+    const c = asObject(raw);
+    if (!c) continue;
+    const system = c.system;
+    if (system !== undefined && system !== LOINC_SYSTEM) continue;
+    const value = c.code;
+    if (typeof value !== 'string') continue;
+    const display = typeof c.display === 'string' ? c.display : undefined;
+    const concept = LOINC_TO_CONCEPT.get(value);
+    if (concept) return { concept, display: display ?? textOf(code) };
+    if (BP_PANEL_CODES.has(value)) return { panel: true, display };
+    if (SMOKING_STATUS_CODES.has(value)) return { smoking: true, display };
+  }
+  return undefined;
+}
+
+export function extractObservations(
+  observations: readonly Json[],
+  asOfMs: number,
+  tally: ObservationTally,
+): { series: Record<ObservationConcept, SeriesPoint[]>; smoking: SmokingPoint[] } {
+  const series = emptySeries();
+  const smoking: SmokingPoint[] = [];
+
+  const addValue = (concept: ObservationConcept, quantity: unknown, t: number, date: string, display: string | undefined): boolean => {
+    const q = asObject(quantity);
+    const raw = q ? asFiniteNumber(q.value) : undefined;
+    if (!q || raw === undefined) { bump(tally.excluded, 'no_value'); return false; }
+    const code = asString(q.code);
+    const unit = code !== undefined && (q.system === UCUM_SYSTEM || q.system === undefined) ? code : (asString(q.unit) ?? code);
+    const conv = toCanonical(concept, raw, unit);
+    if (!conv.ok) { bump(tally.excluded, conv.reason); return false; }
+    const spec = CONCEPT_UNITS[concept];
+    if (!(conv.value >= spec.min && conv.value <= spec.max)) { bump(tally.excluded, 'implausible_value'); return false; }
+    const point: SeriesPoint = { t, value: conv.value, date, derivation: concept === 'egfr_reported' ? 'reported' : 'measured' };
+    // Counted after duplicate removal, so a defect is counted once per kept value.
+    if (conv.flag) point.corrected = conv.flag;
+    else if (typeof q.comparator === 'string') point.corrected = 'censored_value_bound_used';
+    if (conv.ucum !== spec.unit || raw !== conv.value) {
+      point.originalValue = raw;
+      if (unit !== undefined) point.originalUnit = unit;
+    }
+    if (display) point.display = display;
+    series[concept].push(point);
+    return true;
+  };
+
+  for (const obs of observations) {
+    try {
+      const look = lookupCode(own(obs, 'code'));
+      if (!look) {
+        if (asObject(own(obs, 'code')) === undefined) bump(tally.excluded, 'malformed_resource');
+        continue;
+      }
+      const status = asString(own(obs, 'status'));
+      if (!status || !USABLE_STATUS.has(status)) { bump(tally.excluded, 'not_final'); continue; }
+      const when = observationTime(obs);
+      if (!when) { bump(tally.excluded, 'no_date'); continue; }
+      const { t, date } = when;
+      if (t > asOfMs) { bump(tally.excluded, 'after_as_of'); continue; }
+      let used = false;
+      if (look.smoking) {
+        const answer = codingsOf(own(obs, 'valueCodeableConcept'));
+        for (const a of answer) {
+          const s = SMOKING_STATUS.get(a.code);
+          if (s) {
+            smoking.push({ t, date, status: s, display: a.display, resourceType: 'Observation' });
+            used = true;
+            break;
+          }
+        }
+        if (!used) bump(tally.excluded, 'unknown_code');
+      } else if (look.panel) {
+        for (const raw of asArray(own(obs, 'component')) ?? []) {
+          const comp = asObject(raw);
+          if (!comp) continue;
+          const inner = lookupCode(comp.code);
+          if (inner?.concept === 'sbp' || inner?.concept === 'dbp') used = addValue(inner.concept, comp.valueQuantity, t, date, inner.display) || used;
+        }
+      } else if (look.concept) {
+        used = addValue(look.concept, own(obs, 'valueQuantity'), t, date, look.display);
+      }
+      if (used) tally.used++;
+    } catch {
+      bump(tally.excluded, 'malformed_resource');
+    }
+  }
+  // Sort by (time, value) so exact duplicates (same concept, time and canonical value: the same
+  // result sent twice) are adjacent and removed in one pass.
+  for (const c of OBSERVATION_CONCEPTS) {
+    const list = series[c];
+    if (list.length < 2) continue;
+    list.sort((a, b) => a.t - b.t || a.value - b.value);
+    let w = 1;
+    for (let r = 1; r < list.length; r++) {
+      if (list[r].t === list[w - 1].t && list[r].value === list[w - 1].value) { bump(tally.excluded, 'duplicate'); continue; }
+      list[w++] = list[r];
+    }
+    list.length = w;
+  }
+  for (const c of OBSERVATION_CONCEPTS) for (const p of series[c]) if (p.corrected) bump(tally.corrected, p.corrected);
+  if (smoking.length > 1) smoking.sort((a, b) => a.t - b.t);
+  return { series, smoking };
+}
+
+/** Adults only: CKD-EPI 2021 was developed and validated in people aged 18 and over. */
+const MIN_EGFR_AGE = 18;
+
+/**
+ * eGFR series: CKD-EPI 2021 from each creatinine (age and sex at that date); a reported eGFR is
+ * used only on UTC days without any creatinine. Oldest first.
+ */
+export function buildEgfrSeries(
+  creatinine: readonly SeriesPoint[],
+  reported: readonly SeriesPoint[],
+  patient: PatientInfo,
+  tally: ObservationTally,
+): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  const creatinineDays = new Set<number>();
+  for (const cr of creatinine) {
+    if (patient.sex === undefined || patient.birthMs === undefined) { bump(tally.excluded, 'egfr_not_computable'); continue; }
+    const age = (cr.t - patient.birthMs) / MS_PER_YEAR;
+    if (age < MIN_EGFR_AGE) { bump(tally.excluded, 'egfr_not_computable'); continue; }
+    const egfr = ckdEpi2021(cr.value, age, patient.sex);
+    if (!Number.isFinite(egfr)) { bump(tally.excluded, 'egfr_not_computable'); continue; }
+    // Same plausibility bounds as a reported eGFR (an extreme but plausible creatinine can still yield one).
+    if (egfr < CONCEPT_UNITS.egfr_reported.min || egfr > CONCEPT_UNITS.egfr_reported.max) { bump(tally.excluded, 'implausible_value'); continue; }
+    creatinineDays.add(Math.floor(cr.t / MS_PER_DAY));
+    out.push({ t: cr.t, value: egfr, date: cr.date, display: 'eGFR CKD-EPI 2021 (computed from creatinine)', derivation: 'computed', basis: cr });
+  }
+  let merged = false;
+  for (const r of reported) {
+    if (creatinineDays.has(Math.floor(r.t / MS_PER_DAY))) continue;
+    out.push(r);
+    merged = true;
+  }
+  if (merged) out.sort((a, b) => a.t - b.t);
+  return out;
+}

@@ -1,0 +1,121 @@
+/** In-process types of the extraction result (see extract-patient-features.ts). */
+import type { DataQualityReport } from '@prognos/contracts';
+import type { ConditionConcept } from './codes/condition-concepts';
+import type { ObservationConcept } from './codes/observation-concepts';
+import type { MedicationClass } from './codes/rxnorm-table';
+
+/** One value of a longitudinal series, in the concept's canonical unit. */
+export interface SeriesPoint {
+  /** Effective time, epoch ms (UTC). */
+  t: number;
+  value: number;
+  /** ISO date-time of `t`. */
+  date: string;
+  /** As recorded, when a unit conversion was applied. */
+  originalValue?: number;
+  originalUnit?: string;
+  /** Code display (or text) of the source observation. */
+  display?: string;
+  derivation: 'measured' | 'computed' | 'reported';
+  /** For a computed eGFR: the creatinine it was computed from. */
+  basis?: SeriesPoint;
+  /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted, not exported. */
+  corrected?: string;
+}
+
+export interface SmokingPoint {
+  t: number;
+  date: string;
+  status: 'current' | 'former' | 'never' | 'unknown';
+  display?: string;
+  resourceType: 'Observation' | 'Condition';
+}
+
+export interface ConditionFact {
+  concept: ConditionConcept;
+  /** Onset (or recorded) time, epoch ms; NaN when the record gives none. */
+  t: number;
+  date?: string;
+  display?: string;
+  resourceType: 'Condition' | 'Procedure';
+  /** Active at asOf (for history concepts: ever present before asOf). */
+  active: boolean;
+  /** CKD stage 1, 2, 3, 3.1 (3a), 3.2 (3b), 4, 5. */
+  stage?: number;
+}
+
+export interface MedicationFact {
+  resourceType: 'MedicationRequest' | 'MedicationStatement';
+  rxcui?: string;
+  display?: string;
+  ingredients: string[];
+  classes: MedicationClass[];
+  strengthMg?: number;
+  doseMg?: number;
+  frequencyPerDay?: number;
+  /** doseMg (or strength) x frequency, mg/day, when derivable. */
+  dailyMg?: number;
+  /** 1 low, 2 moderate, 3 high (statins only). */
+  statinIntensity?: 1 | 2 | 3;
+  t: number;
+  date?: string;
+}
+
+export interface PatientInfo {
+  /** A Patient resource was present. */
+  present: boolean;
+  sex?: 'male' | 'female';
+  /** Epoch ms of birthDate (UTC midnight); kept in process only, never put in provenance. */
+  birthMs?: number;
+  ageYears?: number;
+  deceased: boolean;
+  /** true/false when a US Core race extension is present; undefined when the record has none. */
+  raceBlack?: boolean;
+}
+
+/** Aggregates of a series over the trajectory window. */
+export interface SeriesStats {
+  last?: SeriesPoint;
+  lastAgeDays?: number;
+  count: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  /** Least-squares slope per year; only with >= 3 points spanning >= 90 days. */
+  slopePerYear?: number;
+  /** (last - first) / first x 100 within the window; >= 2 points. */
+  changeFromBaselinePct?: number;
+  /** The window's points, oldest first. */
+  window: SeriesPoint[];
+}
+
+export interface ExtractOptions {
+  /**
+   * Latest values older than this are not used for "latest X" features (they stay in provenance).
+   * @defaultValue 730 (days)
+   */
+  latestMaxAgeDays?: number;
+  /**
+   * Look-back window for trajectory aggregates (count, min, max, mean, slope, change).
+   * @defaultValue 1096 (days, three years)
+   */
+  windowDays?: number;
+}
+
+export interface PatientFeaturesInternal {
+  asOf: Date;
+  options: Required<ExtractOptions>;
+  patient: PatientInfo;
+  /** Observation series by concept, oldest first, canonical units. */
+  series: Record<ObservationConcept, SeriesPoint[]>;
+  /** eGFR, oldest first: CKD-EPI 2021 from each creatinine; reported eGFR only on days without creatinine. */
+  egfr: SeriesPoint[];
+  smoking: SmokingPoint[];
+  /** Condition facts by concept (only those active at asOf, or ever for history concepts). */
+  conditions: Partial<Record<ConditionConcept, ConditionFact[]>>;
+  /** Medications active at asOf. */
+  medications: MedicationFact[];
+  /** Resource types that were present at all (so a 0 flag can say whether the record could show it). */
+  typesPresent: { conditions: boolean; medications: boolean };
+  dataQuality: DataQualityReport;
+}
