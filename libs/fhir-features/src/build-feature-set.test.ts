@@ -146,6 +146,19 @@ describe('buildFeatureSet on a hand-built record', () => {
     expect(p.provenance.find((x) => x.feature === 'chf')?.note).toMatch(/no Condition resources/);
   });
 
+  it('counts an intracerebral haemorrhage (I61) as stroke and bleeding for the AF scores but not as clinical ASCVD', () => {
+    const rec = extractPatientFeatures(bundle([patient('male', '1950-01-01'), condition('I61.9', '2015-01-01', { system: ICD10, clinical: 'resolved', abatement: '2015-02-01' })]), AS_OF);
+    const flag = (set: FeatureSetName, name: string) => {
+      const v = buildFeatureSet(set, rec);
+      return v.values[FEATURE_SETS[set].features.findIndex((f) => f.name === name)];
+    };
+    expect(flag('cha2ds2-vasc', 'stroke_tia_te')).toBe(1);
+    expect(flag('has-bled', 'stroke')).toBe(1);
+    expect(flag('has-bled', 'bleeding_history')).toBe(1);
+    // Statin secondary prevention is for atherosclerotic disease; a haemorrhagic stroke alone is not ASCVD.
+    expect(flag('clinical-context', 'ascvd')).toBe(0);
+  });
+
   it('rejects an unknown feature set name with a clear error', () => {
     expect(() => buildFeatureSet('nope' as FeatureSetName, pf)).toThrow("unknown feature set 'nope'");
   });

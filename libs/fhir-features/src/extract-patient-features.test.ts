@@ -165,8 +165,8 @@ describe('medications', () => {
   });
 
   it('lets the text overrule an unverified code that names another drug', () => {
-    // 979492 is in the table as losartan (unverified); the display says lisinopril.
-    const pf = extractPatientFeatures([medRequest('979492', 'lisinopril 10 MG Oral Tablet', '2019-01-01')], AS_OF);
+    // 1545658 is in the table as empagliflozin (unverified); the display says lisinopril.
+    const pf = extractPatientFeatures([medRequest('1545658', 'lisinopril 10 MG Oral Tablet', '2019-01-01')], AS_OF);
     expect(pf.medications[0].ingredients).toEqual(['lisinopril']);
     expect(pf.medications[0].classes).toContain('acei');
   });

@@ -21,6 +21,7 @@ export type ConditionConcept =
   | 'atrial_fibrillation'
   | 'heart_failure'
   | 'stroke'
+  | 'haemorrhagic_stroke'
   | 'tia'
   | 'systemic_embolism'
   | 'myocardial_infarction'
@@ -36,7 +37,7 @@ export type ConditionConcept =
   | 'tobacco_use';
 
 export const HISTORY_CONCEPTS: ReadonlySet<ConditionConcept> = new Set<ConditionConcept>([
-  'stroke', 'tia', 'systemic_embolism', 'myocardial_infarction', 'revascularisation', 'major_bleeding', 'kidney_transplant',
+  'stroke', 'haemorrhagic_stroke', 'tia', 'systemic_embolism', 'myocardial_infarction', 'revascularisation', 'major_bleeding', 'kidney_transplant',
 ]);
 
 export interface ConditionCodeInfo {
@@ -51,7 +52,9 @@ const c = (concepts: ConditionConcept | ConditionConcept[], stage?: number): Con
 export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map([
   // Type 2 diabetes and its complications (Synthea codes)
   ['44054006', c('type2_diabetes')],
-  ['127013003', c(['type2_diabetes', 'ckd'])], // diabetic renal disease (Synthea attaches it to T2D)
+  // Diabetic renal disease does not say which diabetes: counting it as type 2 would let a type 1 patient
+  // reach the T2D SGLT2 inhibitor rule. Synthea records 44054006 alongside it, so nothing is lost there.
+  ['127013003', c(['diabetes_unspecified', 'ckd'])],
   ['90781000119102', c(['type2_diabetes'])], // microalbuminuria due to T2DM
   ['368581000119106', c('type2_diabetes')],
   ['422034002', c('type2_diabetes')],
@@ -104,7 +107,9 @@ export const ICD10_PREFIXES: ReadonlyMap<string, ConditionCodeInfo> = new Map([
   ['Z992', c('dialysis')], ['Z940', c('kidney_transplant')],
   ['I480', c('atrial_fibrillation')], ['I481', c('atrial_fibrillation')], ['I482', c('atrial_fibrillation')], ['I4891', c('atrial_fibrillation')],
   ['I50', c('heart_failure')],
-  ['I63', c('stroke')], ['I61', c(['stroke', 'major_bleeding'])], ['I60', c(['stroke', 'major_bleeding'])],
+  // Intracerebral / subarachnoid haemorrhage is a stroke (CHA2DS2-VASc, HAS-BLED) and a major bleed, but
+  // not atherosclerotic: kept apart from 'stroke' so it does not count as clinical ASCVD (statin rules).
+  ['I63', c('stroke')], ['I61', c(['haemorrhagic_stroke', 'major_bleeding'])], ['I60', c(['haemorrhagic_stroke', 'major_bleeding'])],
   ['G45', c('tia')], ['Z8673', c(['stroke', 'tia'])], ['I69', c('stroke')], ['I74', c('systemic_embolism')],
   ['I20', c('coronary_heart_disease')], ['I21', c('myocardial_infarction')], ['I22', c('myocardial_infarction')],
   ['I23', c('myocardial_infarction')], ['I24', c('coronary_heart_disease')], ['I25', c('coronary_heart_disease')],

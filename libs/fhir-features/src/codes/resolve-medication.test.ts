@@ -16,6 +16,24 @@ describe('static RxNorm table', () => {
     expect(byName.get('atorvastatin')).toMatchObject({ rxcui: '83367', verified: true });
     expect(byName.get('empagliflozin')?.verified).toBe(false);
   });
+
+  // Product strengths as listed in VSAC eCQM expansions (CMS135 "ACE Inhibitor or ARB or ARNI",
+  // "Anticoagulants for All Indications") and the FDA NDC directory; each of these was wrong before review.
+  it.each([
+    ['979485', 'losartan', 25], ['979492', 'losartan', 50], ['979480', 'losartan', 100],
+    ['349199', 'valsartan', 80], ['349201', 'valsartan', 160],
+    ['1599543', 'edoxaban', 15], ['1599555', 'edoxaban', 60],
+    ['1488569', 'dapagliflozin', 10], ['1488574', 'dapagliflozin', 5],
+    ['198211', 'simvastatin', 40], ['314231', 'simvastatin', 10],
+  ] as const)('maps product %s to %s %p mg', (rxcui, ingredient, mg) => {
+    const prod = PRODUCTS.find((p) => p.rxcui === rxcui);
+    expect(prod).toMatchObject({ ingredients: [ingredient], strengthMg: mg });
+  });
+
+  it('has the sacubitril/valsartan strengths the right way round (1656340 = 24/26, 1656349 = 49/51)', () => {
+    expect(PRODUCTS.find((p) => p.rxcui === '1656340')?.display).toBe('sacubitril 24 MG / valsartan 26 MG Oral Tablet');
+    expect(PRODUCTS.find((p) => p.rxcui === '1656349')?.display).toBe('sacubitril 49 MG / valsartan 51 MG Oral Tablet');
+  });
 });
 
 describe('resolveMedication', () => {
@@ -28,6 +46,18 @@ describe('resolveMedication', () => {
   it('falls back to ingredient and brand names in the text', () => {
     expect(resolveMedication([{ code: '999999999' }], 'Jardiance 25 mg tablet')).toMatchObject({ ingredients: ['empagliflozin'], classes: ['sglt2i'], strengthMg: 25, matchedBy: 'name' });
     expect(resolveMedication([], 'paracetamol 500 mg')).toBeUndefined();
+  });
+
+  it('lets the strength written in the display overrule the table for an unverified product code', () => {
+    // 1545658 is unverified; a sender's display saying 25 mg wins over the table's 10 mg.
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1545658', display: 'empagliflozin 25 MG Oral Tablet' }], undefined))
+      .toMatchObject({ ingredients: ['empagliflozin'], strengthMg: 25, matchedBy: 'unverified_code' });
+    // Without a strength in the text the table's strength is used.
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1545658' }], undefined))
+      .toMatchObject({ strengthMg: 10, matchedBy: 'unverified_code' });
+    // A verified code keeps its table strength.
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '979492', display: 'losartan 100 mg' }], undefined))
+      .toMatchObject({ ingredients: ['losartan'], strengthMg: 50, matchedBy: 'code' });
   });
 
   it('reads strength in mg but not concentrations', () => {

@@ -58,6 +58,14 @@ export function strengthFromText(text: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+function firstStrength(texts: readonly string[]): number | undefined {
+  for (const t of texts) {
+    const mg = strengthFromText(t);
+    if (mg !== undefined) return mg;
+  }
+  return undefined;
+}
+
 /** Classes of a set of ingredients; a sacubitril product is an ARNI, not an ARB. */
 export function classesForIngredients(ingredients: readonly string[]): MedicationClass[] {
   const out = new Set<MedicationClass>();
@@ -103,7 +111,10 @@ export function resolveMedication(codings: readonly Coding[], text: string | und
   let matchedBy: ResolvedMedication['matchedBy'];
   if (tableHit && (tableHit.verified || textIngredients.length === 0 || textIngredients.some((i) => tableHit.ingredients.includes(i)))) {
     ingredients = tableHit.ingredients;
-    strengthMg = tableHit.strengthMg;
+    // An unverified table strength must not overrule the strength the sender wrote: the table had
+    // wrong strengths for several product codes (e.g. losartan, valsartan, simvastatin) before review.
+    strengthMg = tableHit.verified ? tableHit.strengthMg : undefined;
+    if (!tableHit.verified && ingredients.length === 1) strengthMg = firstStrength(texts) ?? tableHit.strengthMg;
     matchedBy = tableHit.verified ? 'code' : 'unverified_code';
     display = tableHit.display ?? display;
   } else if (textIngredients.length > 0) {
@@ -112,12 +123,7 @@ export function resolveMedication(codings: readonly Coding[], text: string | und
   } else {
     return undefined;
   }
-  if (strengthMg === undefined && ingredients.length === 1) {
-    for (const t of texts) {
-      strengthMg = strengthFromText(t);
-      if (strengthMg !== undefined) break;
-    }
-  }
+  if (strengthMg === undefined && ingredients.length === 1) strengthMg = firstStrength(texts);
   const out: ResolvedMedication = { ingredients: [...ingredients], classes: classesForIngredients(ingredients), matchedBy };
   const rxcui = tableHit?.rxcui ?? anyRxcui;
   if (rxcui) out.rxcui = rxcui;

@@ -4,7 +4,9 @@
  *
  * `verified: true` means the code/name pair was checked against a source we trust:
  *  - ingredient RxCUIs from cpicpgx/cpic-schema drug.sql (clinical-reference §3, "verified" table);
- *  - product RxCUIs observed with that display in the Synthea sample data (../shared/data/synthea-r4).
+ *  - product RxCUIs observed with that display in the Synthea sample data (../shared/data/synthea-r4);
+ *  - product RxCUIs listed with that display in a VSAC eCQM value-set expansion, or mapped to exactly
+ *    that product by single-strength listings of the FDA NDC directory (sources noted per group).
  * Everything else is `verified: false` (recalled or seen only in third-party code): verify with
  * RxNav before release. For unverified codes the matcher cross-checks the ingredient name in the
  * coding display / text and trusts the name when they disagree (see resolve-medication.ts).
@@ -50,14 +52,15 @@ const ing = (name: string, rxcui: string | undefined, verified: boolean, classes
 
 /** Class assignment follows the ATC groups of clinical-reference §3. */
 export const INGREDIENTS: readonly IngredientInfo[] = [
-  // Statins (C10AA)
+  // Statins (C10AA). All seven ingredient RxCUIs are also in the VSAC "Statin Allergen" value set
+  // (2.16.840.1.113762.1.4.1110.42, vendored in canvas-medical/canvas-plugins).
   ing('atorvastatin', '83367', true, ['statin'], ['lipitor']),
   ing('simvastatin', '36567', true, ['statin'], ['simvistatin', 'zocor']), // 'Simvistatin' is Synthea's spelling
   ing('rosuvastatin', '301542', true, ['statin'], ['crestor']),
   ing('pravastatin', '42463', true, ['statin'], ['pravachol']),
-  ing('lovastatin', '6472', false, ['statin'], ['mevacor']),
-  ing('fluvastatin', '41127', false, ['statin'], ['lescol']),
-  ing('pitavastatin', '861634', false, ['statin'], ['livalo']),
+  ing('lovastatin', '6472', true, ['statin'], ['mevacor']),
+  ing('fluvastatin', '41127', true, ['statin'], ['lescol']),
+  ing('pitavastatin', '861634', true, ['statin'], ['livalo']),
   // SGLT2 inhibitors (A10BK)
   ing('empagliflozin', '1545653', false, ['sglt2i'], ['jardiance']),
   ing('dapagliflozin', '1488564', false, ['sglt2i'], ['farxiga', 'forxiga']),
@@ -178,42 +181,68 @@ export const PRODUCTS: readonly ProductInfo[] = [
   p('315971', 'Lasix 40mg', ['furosemide'], 40, true),
   p('1719286', '10 ML Furosemide 10 MG/ML Injection', ['furosemide'], undefined, true),
   p('106892', 'insulin human, isophane 70 UNT/ML / Regular Insulin, Human 30 UNT/ML Injectable Suspension [Humulin]', ['insulin'], undefined, true),
-  // --- common products, recalled (verified: false) ---
+  // --- checked against public value-set expansions and the FDA NDC directory (verified: true) ---
+  // VSAC eCQM "Anticoagulants for All Indications" (2.16.840.1.113762.1.4.1248.22, eCQM Update
+  // 2025-05-08; expansion with displays vendored in canvas-medical/canvas-plugins canvas_sdk/value_set):
+  p('1364445', 'apixaban 5 MG Oral Tablet', ['apixaban'], 5, true),
+  p('1364435', 'apixaban 2.5 MG Oral Tablet', ['apixaban'], 2.5, true),
+  p('1114198', 'rivaroxaban 10 MG Oral Tablet', ['rivaroxaban'], 10, true),
+  p('1232082', 'rivaroxaban 15 MG Oral Tablet', ['rivaroxaban'], 15, true),
+  p('1232086', 'rivaroxaban 20 MG Oral Tablet', ['rivaroxaban'], 20, true),
+  p('1037045', 'dabigatran etexilate 150 MG Oral Capsule', ['dabigatran'], 150, true),
+  p('1037179', 'dabigatran etexilate 75 MG Oral Capsule', ['dabigatran'], 75, true),
+  // 1599543 is the 15 mg tablet (an earlier version of this table had it as 60 mg).
+  p('1599543', 'edoxaban 15 MG Oral Tablet', ['edoxaban'], 15, true),
+  p('1599551', 'edoxaban 30 MG Oral Tablet', ['edoxaban'], 30, true),
+  p('1599555', 'edoxaban 60 MG Oral Tablet', ['edoxaban'], 60, true),
+  // VSAC eCQM "ACE Inhibitor or ARB or ARNI" (CMS135, eCQM Update 2021-05-06, canvas-plugins
+  // canvas_sdk/value_set/v2022/medication.py). Losartan 979485 is 25 mg and 979492 is 50 mg, valsartan
+  // 349199 is 80 mg and the sacubitril/valsartan strengths are 1656340 = 24/26, 1656349 = 49/51
+  // (an earlier version of this table had each of these wrong).
+  p('311354', 'lisinopril 5 MG Oral Tablet', ['lisinopril'], 5, true),
+  p('314076', 'lisinopril 10 MG Oral Tablet', ['lisinopril'], 10, true),
+  p('314077', 'lisinopril 20 MG Oral Tablet', ['lisinopril'], 20, true),
+  p('197884', 'lisinopril 40 MG Oral Tablet', ['lisinopril'], 40, true),
+  p('979485', 'losartan potassium 25 MG Oral Tablet', ['losartan'], 25, true),
+  p('979492', 'losartan potassium 50 MG Oral Tablet', ['losartan'], 50, true),
+  p('979480', 'losartan potassium 100 MG Oral Tablet', ['losartan'], 100, true),
+  p('349483', 'valsartan 40 MG Oral Tablet', ['valsartan'], 40, true),
+  p('349199', 'valsartan 80 MG Oral Tablet', ['valsartan'], 80, true),
+  p('349201', 'valsartan 160 MG Oral Tablet', ['valsartan'], 160, true),
+  p('349200', 'valsartan 320 MG Oral Tablet', ['valsartan'], 320, true),
+  p('1656340', 'sacubitril 24 MG / valsartan 26 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, true),
+  p('1656349', 'sacubitril 49 MG / valsartan 51 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, true),
+  p('1656354', 'sacubitril 97 MG / valsartan 103 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, true),
+  // FDA NDC directory (api.fda.gov/drug/ndc.json): single-strength products map to exactly this RxCUI
+  // (dapagliflozin 10 mg NDC 50090-7057 -> 1488569; 5+10 mg listings -> 1488569 + 1488574;
+  // simvastatin 40 mg NDC 68071-1646 -> 198211; atorvastatin 40 mg NDC 68071-4837 -> 617311).
+  p('1488569', 'dapagliflozin 10 MG Oral Tablet', ['dapagliflozin'], 10, true),
+  p('1488574', 'dapagliflozin 5 MG Oral Tablet', ['dapagliflozin'], 5, true),
+  p('198211', 'simvastatin 40 MG Oral Tablet', ['simvastatin'], 40, true),
+  p('617311', 'atorvastatin 40 MG Oral Tablet', ['atorvastatin'], 40, true),
+  // --- common products, recalled or seen only in third-party code (verified: false). For these the
+  // strength written in the coding display or text wins over the table (resolve-medication.ts). ---
+  // Empagliflozin: the 25 mg pair (1545666, 1545668) and the 10 mg pair (1545658, 1545664) are
+  // confirmed by FDA NDC listings; which member of each pair is the SCD and which the SBD is not.
   p('1545658', 'empagliflozin 10 MG Oral Tablet', ['empagliflozin'], 10, false),
   p('1545664', 'empagliflozin 10 MG Oral Tablet [Jardiance]', ['empagliflozin'], 10, false),
   p('1545666', 'empagliflozin 25 MG Oral Tablet', ['empagliflozin'], 25, false),
   p('1545668', 'empagliflozin 25 MG Oral Tablet [Jardiance]', ['empagliflozin'], 25, false),
-  p('1486977', 'dapagliflozin 10 MG Oral Tablet', ['dapagliflozin'], 10, false),
-  p('1486981', 'dapagliflozin 10 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 10, false),
+  // Farxiga SBDs: 1486977 = 10 mg, 1486981 = 5 mg per third-party code (this table had 1486977 as
+  // the 10 mg SCD and 1486981 as Farxiga 10 mg).
+  p('1486977', 'dapagliflozin 10 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 10, false),
+  p('1486981', 'dapagliflozin 5 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 5, false),
   p('1373463', 'canagliflozin 100 MG Oral Tablet', ['canagliflozin'], 100, false),
-  p('1364445', 'apixaban 5 MG Oral Tablet', ['apixaban'], 5, false),
   p('1364447', 'apixaban 5 MG Oral Tablet [Eliquis]', ['apixaban'], 5, false),
-  p('1364435', 'apixaban 2.5 MG Oral Tablet', ['apixaban'], 2.5, false),
   p('1364441', 'apixaban 2.5 MG Oral Tablet [Eliquis]', ['apixaban'], 2.5, false),
-  p('1232082', 'rivaroxaban 15 MG Oral Tablet', ['rivaroxaban'], 15, false),
-  p('1232086', 'rivaroxaban 20 MG Oral Tablet', ['rivaroxaban'], 20, false),
-  p('1114198', 'rivaroxaban 10 MG Oral Tablet', ['rivaroxaban'], 10, false),
-  p('1037045', 'dabigatran etexilate 150 MG Oral Capsule', ['dabigatran'], 150, false),
-  p('1599543', 'edoxaban 60 MG Oral Tablet', ['edoxaban'], 60, false),
-  p('314076', 'lisinopril 10 MG Oral Tablet', ['lisinopril'], 10, false),
-  p('314077', 'lisinopril 20 MG Oral Tablet', ['lisinopril'], 20, false),
-  p('197884', 'lisinopril 40 MG Oral Tablet', ['lisinopril'], 40, false),
-  p('311354', 'lisinopril 5 MG Oral Tablet', ['lisinopril'], 5, false),
-  p('979480', 'losartan potassium 25 MG Oral Tablet', ['losartan'], 25, false),
-  p('979485', 'losartan potassium 50 MG Oral Tablet', ['losartan'], 50, false),
-  p('979492', 'losartan potassium 100 MG Oral Tablet', ['losartan'], 100, false),
-  p('349199', 'valsartan 160 MG Oral Tablet', ['valsartan'], 160, false),
-  p('1656340', 'sacubitril 49 MG / valsartan 51 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
-  p('1656349', 'sacubitril 24 MG / valsartan 26 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
-  p('1656354', 'sacubitril 97 MG / valsartan 103 MG Oral Tablet', ['sacubitril', 'valsartan'], undefined, false),
   p('617312', 'atorvastatin 10 MG Oral Tablet', ['atorvastatin'], 10, false),
   p('617310', 'atorvastatin 20 MG Oral Tablet', ['atorvastatin'], 20, false),
-  p('617311', 'atorvastatin 40 MG Oral Tablet', ['atorvastatin'], 40, false),
+  // 314231 is simvastatin 10 mg (Synthea vocabulary in third-party code; this table had it as 40 mg).
+  p('314231', 'simvastatin 10 MG Oral Tablet', ['simvastatin'], 10, false),
   p('859747', 'rosuvastatin calcium 5 MG Oral Tablet', ['rosuvastatin'], 5, false),
   p('859751', 'rosuvastatin calcium 10 MG Oral Tablet', ['rosuvastatin'], 10, false),
   p('859419', 'rosuvastatin calcium 20 MG Oral Tablet', ['rosuvastatin'], 20, false),
   p('859424', 'rosuvastatin calcium 40 MG Oral Tablet', ['rosuvastatin'], 40, false),
-  p('314231', 'simvastatin 40 MG Oral Tablet', ['simvastatin'], 40, false),
   p('904475', 'pravastatin sodium 40 MG Oral Tablet', ['pravastatin'], 40, false),
   p('861007', 'metformin hydrochloride 500 MG Oral Tablet', ['metformin'], 500, false),
   p('861004', 'metformin hydrochloride 1000 MG Oral Tablet', ['metformin'], 1000, false),

@@ -149,14 +149,14 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
   switch (plan.profile) {
     case 'ckd-g3b-a3-t2d':
       add({ rxcui: '861007', display: 'metformin hydrochloride 500 MG Oral Tablet', perDay: 2, startYearsAgo: 8 });
-      add({ rxcui: '979492', display: 'losartan potassium 100 MG Oral Tablet', perDay: 1, startYearsAgo: 5 });
+      add({ rxcui: '979480', display: 'losartan potassium 100 MG Oral Tablet', perDay: 1, startYearsAgo: 5 });
       add({ rxcui: '1545658', display: 'empagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: rng.uniform(0.5, 2) });
       add({ rxcui: '312961', display: 'Simvastatin 20 MG Oral Tablet', perDay: 1, startYearsAgo: 7, stopYearsAgo: 3 });
       add({ rxcui: '617311', display: 'atorvastatin 40 MG Oral Tablet', perDay: 1, startYearsAgo: 3 });
       break;
     case 'ckd-g4-a3':
       add({ rxcui: '314077', display: 'lisinopril 20 MG Oral Tablet', perDay: 1, startYearsAgo: 6 });
-      add({ rxcui: '1486977', display: 'dapagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: rng.uniform(0.5, 2.5) });
+      add({ rxcui: '1488569', display: 'dapagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: rng.uniform(0.5, 2.5) });
       add({ rxcui: '859751', display: 'rosuvastatin calcium 10 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
       add({ rxcui: '313988', display: 'furosemide 40 MG Oral Tablet', perDay: 1, startYearsAgo: 2 });
       if (plan.diabetes) add({ rxcui: '2562817', display: 'finerenone 10 MG Oral Tablet', perDay: 1, startYearsAgo: 1 });
@@ -164,7 +164,7 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
     case 't2d-ckd-g3a':
       add({ rxcui: '861004', display: 'metformin hydrochloride 1000 MG Oral Tablet', perDay: 2, startYearsAgo: 6 });
       add({ display: 'semaglutide 1 MG/DOSE Pen Injector [Ozempic]', perDay: 1 / 7, startYearsAgo: 1.5 });
-      add({ rxcui: '979485', display: 'losartan potassium 50 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
+      add({ rxcui: '979492', display: 'losartan potassium 50 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
       add({ rxcui: '617310', display: 'atorvastatin 20 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
       break;
     case 'af-hf':
@@ -173,9 +173,9 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
       add({ rxcui: '866414', display: '24 HR metoprolol succinate 100 MG Extended Release Oral Tablet [Toprol]', perDay: 1, startYearsAgo: 4 });
       if (plan.heartFailure) {
         add({ rxcui: '314076', display: 'lisinopril 10 MG Oral Tablet', perDay: 1, startYearsAgo: 5, stopYearsAgo: 2 });
-        add({ rxcui: '1656340', display: 'sacubitril 49 MG / valsartan 51 MG Oral Tablet', perDay: 2, startYearsAgo: 1.9 });
+        add({ rxcui: '1656349', display: 'sacubitril 49 MG / valsartan 51 MG Oral Tablet', perDay: 2, startYearsAgo: 1.9 });
         add({ rxcui: '313096', display: 'spironolactone 25 MG Oral Tablet', perDay: 1, startYearsAgo: 2 });
-        add({ rxcui: '1486977', display: 'dapagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: 1 });
+        add({ rxcui: '1488569', display: 'dapagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: 1 });
       }
       add({ rxcui: '617311', display: 'atorvastatin 40 MG Oral Tablet', perDay: 1, startYearsAgo: 3 });
       break;

@@ -20,7 +20,9 @@ describe('PREVENT base 10-year ONNX bundle', () => {
 
   /*
    * Worked example 1, female, by hand from the Table S12A coefficients (clinical-reference §1.4).
-   * It is also the preventr README example, whose printed output is total CVD 0.147, ASCVD 0.092, HF 0.081.
+   * It is also the example of Table S25 of the PREVENT supplement (total CVD 0.147) that preventr
+   * (martingmayer/preventr README and man/estimate_risk.Rd) reproduces, with ASCVD 0.092 and HF 0.081
+   * "from the supplemental Excel file".
    * Inputs: 50 y, TC 200 mg/dL, HDL 45, SBP 160 treated, no statin, diabetes, non-smoker, eGFR 90, BMI 35.
    *   age_c = (50−55)/10 = −0.5
    *   nonHDL_c = (200−45)·0.02586 − 3.5 = 4.0083 − 3.5 = 0.5083

@@ -115,7 +115,12 @@ export function preventManifest(): ModelManifest {
     url: 'https://doi.org/10.1161/CIRCULATIONAHA.123.067626',
     intendedUse: 'Adults aged 30-79 without known cardiovascular disease: 10-year CVD, ASCVD and heart-failure ' +
       'risk for primary-prevention discussions.',
-    notes: ['Coefficients from the article supplement Table S12A; male coefficients still to be checked against a published oracle.'],
+    notes: [
+      'Coefficients from the article supplement Table S12A; all six equations agree term by term with an independent ' +
+        'implementation (Stata SSC module prevent10i, Linden 2024).',
+      'Female worked example reproduces the supplement Table S25 value (10-year total CVD 0.147) as quoted by preventr; ' +
+        'no published male oracle found, male equations checked by hand calculation and against that implementation.',
+    ],
   };
 }
 

@@ -10,9 +10,11 @@ describe('HAS-BLED (Pisters 2010, Chest 138:1093)', () => {
     expect(computeHasBled(none)).toEqual({ score: 0, items: [], modifiable: [] });
   });
 
-  it('scores "elderly" only above 65 years', () => {
+  it('scores "elderly" only above 65 completed years', () => {
     expect(computeHasBled({ ...none, ageYears: 65 }).score).toBe(0);
-    expect(computeHasBled({ ...none, ageYears: 65.1 }).score).toBe(1);
+    // 65 years and 11 months is still "65": no point until the 66th birthday.
+    expect(computeHasBled({ ...none, ageYears: 65.92 }).score).toBe(0);
+    expect(computeHasBled({ ...none, ageYears: 66 }).score).toBe(1);
   });
 
   it('scores uncontrolled hypertension only above 160 mmHg systolic', () => {

@@ -52,8 +52,10 @@ export function computeHasBled(input: HasBledInput): HasBledScore {
   if (input.stroke) items.push({ item: 'S', label: 'Prior stroke', points: 1 });
   if (input.bleedingHistory) items.push({ item: 'B', label: 'Bleeding history or predisposition', points: 1 });
   if (input.labileInr) items.push({ item: 'L', label: 'Labile INR', points: 1 });
-  // Pisters 2010: "Elderly (e.g. age > 65 years)", strictly greater.
-  if (input.ageYears > 65) items.push({ item: 'E', label: 'Age > 65 years', points: 1 });
+  // Pisters 2010: "Elderly (e.g. age > 65 years)", strictly greater, in completed years as the score
+  // is used at the bedside: a patient aged 65 years and some months is 65 and scores 0. The extractor
+  // gives fractional ages, so compare the whole years (CHA2DS2-VASc's >= 65 / >= 75 bands need no flooring).
+  if (Math.floor(input.ageYears) > 65) items.push({ item: 'E', label: 'Age > 65 years', points: 1 });
   if (input.antiplateletOrNsaid) items.push({ item: 'D1', label: 'Antiplatelet or NSAID use', points: 1 });
   if (input.alcoholExcess) items.push({ item: 'D2', label: 'Alcohol >= 8 units/week', points: 1 });
   return {

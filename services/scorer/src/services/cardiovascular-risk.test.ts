@@ -125,6 +125,10 @@ describe('cardiovascular-risk: clinical ASCVD', () => {
   it('offers moderate or high intensity above age 75', () => {
     const cs = cards(input({ ascvd: 1, age_years: 80 }), []);
     expect(suggestedCodes(cs[0]!)).toEqual(['312961', '259255']);
+    // IIa: "reasonable", not "recommended", and an info card.
+    expect(cs[0]!.summary).toContain('reasonable');
+    expect(cs[0]!.summary).not.toContain('recommended');
+    expect(cs[0]!.indicator).toBe('info');
   });
   it('gives no card when a statin is already active', () => {
     expect(cards(input({ ascvd: 1, on_statin: 1, statin_intensity: 3 }), [])).toEqual([]);

@@ -89,8 +89,11 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       ]);
       cards.push(newCard({
         kind: 'cv.secondary-prevention-statin',
-        summary: `Clinical ASCVD and no statin: ${older ? 'moderate- or high' : 'high'}-intensity statin recommended (ACC/AHA 2018)`,
-        indicator: 'warning',
+        // > 75 years the guideline only says "reasonable" (IIa): the summary must not say "recommended".
+        summary: older
+          ? 'Clinical ASCVD, age > 75, no statin: moderate- or high-intensity statin is reasonable (ACC/AHA 2018, IIa)'
+          : 'Clinical ASCVD and no statin: high-intensity statin recommended (ACC/AHA 2018, Class I)',
+        indicator: older ? 'info' : 'warning', // Class I → warning; IIa (reasonable) → info, as for the other IIa/IIb cards.
         source: SOURCES.accAha2018,
         detail: markdown([
           older

@@ -11,6 +11,8 @@ const ASOF = '2025-06-01T00:00:00Z';
 interface Patient {
   ctx?: Record<string, FeatureSpec>;
   traj?: Record<string, FeatureSpec>;
+  /** cha2ds2-vasc set (diabetes of any type); omitted when not given. */
+  cha?: Record<string, FeatureSpec>;
   k8extra?: boolean;
 }
 
@@ -33,7 +35,10 @@ function input(p: Patient = {}): ScoringInput {
   const k8: Record<string, FeatureSpec> = p.k8extra
     ? { ...k4, albumin_g_dl: 3.8, phosphate_mg_dl: 4.4, bicarbonate_mmol_l: 21, calcium_mg_dl: 9.1 }
     : { ...k4 };
-  return scoringInput({ serviceId: 'ckd-progression', asOf: ASOF, sets: { 'clinical-context': ctx, 'egfr-trajectory': traj, 'kfre-4var': k4, 'kfre-8var': k8 } });
+  return scoringInput({
+    serviceId: 'ckd-progression', asOf: ASOF,
+    sets: { 'clinical-context': ctx, 'egfr-trajectory': traj, 'kfre-4var': k4, 'kfre-8var': k8, ...(p.cha ? { 'cha2ds2-vasc': p.cha } : {}) },
+  });
 }
 
 const kfre = (r2: number, r5: number, id = 'kfre-4var-na'): PredictionRecord[] =>
@@ -138,7 +143,7 @@ describe('ckd-progression: nephrology referral (KDIGO 2024 PP 2.2.1)', () => {
   });
 });
 
-describe('ckd-progression: KRT preparation (KDIGO 2024 PP 2.2.2)', () => {
+describe('ckd-progression: KRT preparation (KDIGO 2024 PP 2.2.3)', () => {
   it('does not prompt at a 2-year risk of exactly 40%', () => {
     expect(kinds(cards(input(), kfre(0.4, 0.8)))).not.toContain('ckd.krt-preparation');
   });
@@ -146,7 +151,13 @@ describe('ckd-progression: KRT preparation (KDIGO 2024 PP 2.2.2)', () => {
   it('prompts above 40% with a transplant-evaluation referral', () => {
     const card = byKind(cards(input(), kfre(0.401, 0.8)), 'ckd.krt-preparation')!;
     expect(card.summary).toContain('2-year kidney failure risk 40%');
+    expect(card.detail).toContain('PP 2.2.3');
     expect(suggestedCodes(card)).toEqual(['306316000']);
+  });
+
+  it('mentions multidisciplinary care (PP 2.2.2) above a 2-year risk of 10%, not at 10%', () => {
+    expect(byKind(cards(input(), kfre(0.1, 0.3)), 'ckd.kfre-risk')!.detail).not.toContain('PP 2.2.2');
+    expect(byKind(cards(input(), kfre(0.101, 0.3)), 'ckd.kfre-risk')!.detail).toContain('PP 2.2.2');
   });
 });
 
@@ -157,8 +168,17 @@ describe('ckd-progression: SGLT2 inhibitor', () => {
     expect(sglt2({ ctx: { type2_diabetes: 1 }, traj: { egfr_last: 19.9 } })).toBeUndefined();
     const card = sglt2({ ctx: { type2_diabetes: 1 }, traj: { egfr_last: 20 } })!;
     expect(card.indicator).toBe('warning');
-    expect(suggestedCodes(card)).toEqual(['1488569']);
     expect(createdResources(card, 'MedicationRequest')[0]).toMatchObject({ status: 'draft', intent: 'order', subject: { reference: PATIENT_REFERENCE } });
+  });
+
+  it('offers only empagliflozin below eGFR 25 (dapagliflozin label) and dapagliflozin first from 25', () => {
+    const low = sglt2({ ctx: { type2_diabetes: 1 }, traj: { egfr_last: 24.9 } })!;
+    expect(suggestedCodes(low)).toEqual(['1545658']);
+    expect(low.suggestions![0]!.isRecommended).toBe(true);
+    expect(low.detail).toContain('only empagliflozin');
+    const at25 = sglt2({ ctx: { type2_diabetes: 1 }, traj: { egfr_last: 25 } })!;
+    expect(suggestedCodes(at25)).toEqual(['1488569', '1545658']);
+    expect(at25.suggestions!.map((x) => x.isRecommended === true)).toEqual([true, false]);
   });
 
   it('is suggested for urine ACR 200 mg/g without diabetes or heart failure, not for 199', () => {
@@ -201,6 +221,14 @@ describe('ckd-progression: ACE inhibitor / ARB for albuminuria', () => {
     expect(ras({ traj: { uacr_last: 300 } })!.indicator).toBe('info');
     expect(ras({ traj: { uacr_last: 300 } })!.summary).toContain('2C');
     expect(ras({ traj: { uacr_last: 301 } })!.indicator).toBe('warning');
+  });
+
+  it('treats type 1 diabetes (diabetes of any type) with A2 as strong (1B), and still offers no SGLT2 inhibitor for it', () => {
+    const p = { cha: { diabetes: 1 }, traj: { uacr_last: 100, egfr_last: 40 } };
+    const card = ras(p)!;
+    expect(card.summary).toContain('KDIGO 1B');
+    expect(card.detail).toContain('with diabetes and albuminuria A2-A3');
+    expect(byKind(cards(input(p)), 'ckd.sglt2i')).toBeUndefined(); // the diabetes SGLT2i rule is for type 2
   });
 
   it('offers only losartan below eGFR 30 (lisinopril 10 mg starts at CrCl > 30)', () => {

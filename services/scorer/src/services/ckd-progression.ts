@@ -7,10 +7,15 @@
  *   (KDIGO 2024 Rec 2.2.1: externally validated risk equation in CKD G3-G5). The 8-variable model
  *   is run as well when its four extra labs are present and is preferred for the card.
  * - Nephrology referral when 5-year risk >= KFRE_REFERRAL_THRESHOLD (KDIGO 2024 PP 2.2.1: 3-5%).
- * - KRT preparation when 2-year risk > 40% (KDIGO 2024 PP 2.2.2 [MEM: wording truncated in our
- *   source; verify against the guideline PDF]).
+ * - KRT preparation when 2-year risk > 40% (KDIGO 2024 PP 2.2.3: "A 2-year kidney failure risk
+ *   threshold of >40% can be used to determine the modality education, timing of preparation for
+ *   KRT including vascular access planning or referral for transplantation"). PP 2.2.2 (2-year risk
+ *   > 10%: timing of multidisciplinary care) is stated in the KFRE card. Wording as quoted in several
+ *   public KDIGO 2024 extracts (find_string "Practice Point 2.2.3").
  * - SGLT2 inhibitor: CKD, eGFR >= 20 and (ACR >= 200 mg/g or heart failure) (KDIGO 2024, 1A) or
- *   type 2 diabetes (KDIGO 2022, 1A), none active.
+ *   type 2 diabetes (KDIGO 2022, 1A), none active. The agent follows the US labels and trials:
+ *   dapagliflozin from eGFR 25 (DAPA-CKD enrolled eGFR 25-75; label: initiation not recommended
+ *   below 25), empagliflozin from eGFR 20 (EMPA-KIDNEY enrolled eGFR >= 20; label 10 mg from 20).
  * - ACE inhibitor or ARB for albuminuria, G1-G4 (KDIGO; PMC9970101 table T3): diabetes with A2-A3
  *   (1B), no diabetes with A3 (1B) or A2 (2C); none of ACEi / ARB / ARNI active.
  * - An order for the missing test (creatinine 2160-0, urine ACR 9318-7) when KFRE cannot be
@@ -32,8 +37,12 @@ import { RAPID_DECLINE_PER_YEAR, albuminuriaCategory, gfrCategory, readRenalLabs
 
 export const CKD_PROGRESSION_ID = 'ckd-progression';
 
-/** KDIGO 2024 PP 2.2.2: 2-year risk above this → KRT preparation. */
+/** KDIGO 2024 PP 2.2.3: 2-year risk above this → KRT preparation (modality education, access, transplant referral). */
 export const KRT_PREPARATION_2Y_RISK = 0.4;
+/** KDIGO 2024 PP 2.2.2: 2-year risk above this → timing of multidisciplinary care. */
+export const MULTIDISCIPLINARY_CARE_2Y_RISK = 0.1;
+/** Dapagliflozin US label: initiation not recommended below this eGFR (DAPA-CKD enrolled eGFR >= 25). */
+export const DAPAGLIFLOZIN_MIN_EGFR = 25;
 /** KDIGO 2024 3.7 / KDIGO 2022: SGLT2i initiation threshold, mL/min/1.73 m². */
 export const SGLT2I_MIN_EGFR = 20;
 /** KDIGO 2024 3.7.1: ACR at or above this (mg/g) is an SGLT2i indication on its own. */
@@ -50,6 +59,10 @@ function kfreIds(config: ScorerConfig): { four: string; eight: string; regionLab
 
 interface CkdState {
   ctx: FeatureView;
+  /** cha2ds2-vasc set: its `diabetes` flag covers diabetes of any type. */
+  cha: FeatureView;
+  /** Any diabetes (type 1, type 2 or unspecified): KDIGO's RAS inhibitor table is by "diabetes", not type. */
+  anyDiabetes: boolean;
   k4: FeatureView;
   k8: FeatureView;
   traj: FeatureView;
@@ -69,8 +82,11 @@ function assess(input: ScoringInput, config: ScorerConfig): CkdState {
   const ckdEvident = ctx.flag('ckd') || (labs.egfr !== undefined && labs.egfr.value < KFRE_MAX_EGFR)
     || (labs.uacr !== undefined && labs.uacr.value >= 30);
   const kfreEligible = !onKrt && labs.egfr?.recent === true && labs.egfr.value < KFRE_MAX_EGFR && labs.uacr?.recent === true;
+  // clinical-context only carries type 2 diabetes; the cha2ds2-vasc set carries diabetes of any type.
+  const cha = viewFeatureSet(input, 'cha2ds2-vasc');
+  const anyDiabetes = ctx.flag('type2_diabetes') || cha.flag('diabetes');
   return {
-    ctx, traj, labs, onKrt, ckdEvident, kfreEligible,
+    ctx, cha, traj, labs, onKrt, ckdEvident, kfreEligible, anyDiabetes,
     k4: viewFeatureSet(input, 'kfre-4var'),
     k8: viewFeatureSet(input, 'kfre-8var'),
   };
@@ -196,7 +212,10 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
         section('eGFR trajectory', trajectoryLines(labs)),
         section('Inputs used', used),
         section('Missing or excluded', [...missing.map((m) => `${m} (not available)`), ...excluded]),
-        `Risk equation: Tangri 2011 (doi:10.1001/jama.2011.451), multinational recalibration Tangri 2016, ${ids.regionLabel} baseline (KFRE_REGION). KDIGO 2024 Rec 2.2.1: use an externally validated risk equation in CKD G3-G5; PP 2.2.1: 5-year risk of 3-5% can guide nephrology referral (threshold here ${formatPercent(config.KFRE_REFERRAL_THRESHOLD)}).`,
+        r2 > MULTIDISCIPLINARY_CARE_2Y_RISK
+          ? `KDIGO 2024 PP 2.2.2: a 2-year kidney failure risk above 10% (here ${formatPercent(r2)}) can be used to time multidisciplinary CKD care.`
+          : undefined,
+        `Risk equation: Tangri 2011 (doi:10.1001/jama.2011.451), multinational recalibration Tangri 2016, ${ids.regionLabel} baseline (KFRE_REGION). KDIGO 2024 Rec 2.2.1: use an externally validated risk equation in CKD G3-G5; PP 2.2.1: 5-year risk of 3-5% can guide nephrology referral (threshold here ${formatPercent(config.KFRE_REFERRAL_THRESHOLD)}). A risk estimate is not a diagnosis; interpret it with the clinical picture.`,
       ]),
       suggestions,
       selectionBehavior: 'any',
@@ -228,7 +247,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
         indicator: 'warning',
         source: SOURCES.kdigo2024,
         detail: markdown([
-          `KDIGO 2024 PP 2.2.2: a 2-year kidney failure risk above 40% can be used to time modality education and preparation for kidney replacement therapy, including vascular access planning and referral for transplant evaluation. KFRE 2-year risk: ${formatPercent(r2)}.`,
+          `KDIGO 2024 PP 2.2.3: a 2-year kidney failure risk above 40% can be used to determine modality education and the timing of preparation for kidney replacement therapy, including vascular access planning or referral for transplantation, in addition to eGFR-based criteria. KFRE 2-year risk: ${formatPercent(r2)}.`,
           'Consider: shared decision-making on dialysis modality, pre-emptive transplant evaluation, vascular access planning, and conservative kidney management where appropriate.',
           section('Inputs used', used),
         ]),
@@ -296,14 +315,23 @@ function sglt2iCard(s: CkdState): CardDraft | undefined {
     detail: markdown([
       'KDIGO 2024 (Rec 3.7.1-3.7.2) and KDIGO 2022 Diabetes in CKD: treat adults with CKD and eGFR ≥ 20 mL/min/1.73 m² with an SGLT2 inhibitor when they have type 2 diabetes, urine ACR ≥ 200 mg/g, or heart failure (1A). Once started, continue below eGFR 20 until dialysis or transplant.',
       'No SGLT2 inhibitor is active in the record. An initial eGFR dip is expected; give sick-day guidance (pause during acute illness or fasting).',
+      egfr < DAPAGLIFLOZIN_MIN_EGFR
+        ? `At eGFR ${formatNumber(egfr, 1)} only empagliflozin is offered: the dapagliflozin label does not recommend starting it below eGFR 25 (DAPA-CKD enrolled eGFR ≥ 25), while empagliflozin 10 mg is labelled from eGFR 20 (EMPA-KIDNEY).`
+        : undefined,
       section('Inputs used', used),
     ]),
-    suggestions: [newSuggestion({
-      label: `Order ${DRUGS.dapagliflozin10.display}, ${DRUGS.dapagliflozin10.sig}`,
-      isRecommended: true,
-      actions: [createMedicationAction(DRUGS.dapagliflozin10, `CKD with ${reasons.join(', ')} (KDIGO SGLT2i recommendation)`)],
-    })],
+    suggestions: sglt2iSuggestions(egfr, `CKD with ${reasons.join(', ')} (KDIGO SGLT2i recommendation)`),
   });
+}
+
+/** The SGLT2 inhibitor products a clinician may order at this eGFR (US labels), first one recommended. */
+function sglt2iSuggestions(egfr: number, reason: string): SuggestionDraft[] {
+  const drugs = egfr >= DAPAGLIFLOZIN_MIN_EGFR ? [DRUGS.dapagliflozin10, DRUGS.empagliflozin10] : [DRUGS.empagliflozin10];
+  return drugs.map((drug, i) => newSuggestion({
+    label: `Order ${drug.display}, ${drug.sig}`,
+    isRecommended: i === 0,
+    actions: [createMedicationAction(drug, reason)],
+  }));
 }
 
 function rasCard(s: CkdState): CardDraft | undefined {
@@ -312,7 +340,7 @@ function rasCard(s: CkdState): CardDraft | undefined {
   if (ctx.flag('on_acei') || ctx.flag('on_arb') || ctx.flag('on_arni')) return undefined;
   if (!labs.uacr?.recent || labs.uacr.value < 30) return undefined;
   if (!labs.egfr?.recent || labs.egfr.value < 15) return undefined; // KDIGO table covers G1-G4.
-  const diabetes = ctx.flag('type2_diabetes');
+  const diabetes = s.anyDiabetes;
   const a = albuminuriaCategory(labs.uacr.value);
   // PMC9970101 T3: diabetes A2-A3 strong (1B); no diabetes A3 strong (1B), A2 weak (2C).
   const strong = diabetes || a === 'A3';
@@ -323,6 +351,7 @@ function rasCard(s: CkdState): CardDraft | undefined {
     { view: s.traj, name: 'uacr_last', label: 'Urine ACR', digits: 0 },
     { view: s.traj, name: 'egfr_last', label: 'eGFR', digits: 0 },
     { view: ctx, name: 'type2_diabetes', label: 'Type 2 diabetes', flag: true },
+    { view: s.cha, name: 'diabetes', label: 'Diabetes (any type)', flag: true },
     { view: ctx, name: 'potassium_mmol_l', label: 'Potassium', digits: 1 },
   ]);
   const suggestions: SuggestionDraft[] = [];
@@ -397,7 +426,7 @@ export const ckdProgressionService: ClinicalService = {
     },
     // Without the medication list a therapy card could repeat an active drug: required, like labs.
     requiredPrefetch: ['patient', 'renalLabs', 'conditions', 'medications'],
-    featureSets: ['kfre-4var', 'kfre-8var', 'egfr-trajectory', 'clinical-context'],
+    featureSets: ['kfre-4var', 'kfre-8var', 'egfr-trajectory', 'clinical-context', 'cha2ds2-vasc'],
     usesDraftOrders: false,
     models: ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other'],
     origin: 'bundled',

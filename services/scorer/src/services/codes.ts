@@ -37,17 +37,36 @@ const rx = (code: string, display: string, strengthMg: number, timesPerDay: numb
   ({ system: SYSTEM.rxnorm, code, display, strengthMg, timesPerDay, sig });
 
 export const DRUGS = {
-  /** Verified: VSAC eCQM value set listing "1364445 apixaban 5 MG Oral Tablet". */
+  /**
+   * Verified: VSAC eCQM "Anticoagulants for All Indications" (2.16.840.1.113762.1.4.1248.22, eCQM
+   * Update 2025-05-08) lists "1364445 apixaban 5 MG Oral Tablet".
+   */
   apixaban5: rx('1364445', 'apixaban 5 MG Oral Tablet', 5, 2, '5 mg by mouth twice daily'),
-  /** Verified: VSAC eCQM value set listing "1364435 apixaban 2.5 MG Oral Tablet". */
+  /** Verified: same value set, "1364435 apixaban 2.5 MG Oral Tablet". */
   apixaban2_5: rx('1364435', 'apixaban 2.5 MG Oral Tablet', 2.5, 2, '2.5 mg by mouth twice daily'),
-  /** [unverified] two of three public sources give 1488569 for the 10 mg SCD (ingredient 1488564). */
+  /**
+   * Verified: FDA NDC directory (api.fda.gov/drug/ndc.json) maps dapagliflozin 10 mg-only products
+   * (e.g. NDC 50090-7057, 71335-3176) to RxCUI 1488569 alone; 5 + 10 mg listings give 1488569 and
+   * 1488574. (1488564 is the ingredient.) Label: initiation not recommended below eGFR 25.
+   */
   dapagliflozin10: rx('1488569', 'dapagliflozin 10 MG Oral Tablet', 10, 1, '10 mg by mouth once daily'),
-  /** Verified: VSAC eCQM value set listing "314076 lisinopril 10 MG Oral Tablet". */
+  /**
+   * [unverified: SCD vs SBD] FDA NDC listings confirm 1545658 and 1545664 are the two empagliflozin
+   * 10 mg concepts; that 1545658 is the generic SCD (1545664 the Jardiance SBD) rests on third-party
+   * code only. Label (CKD, heart failure): 10 mg once daily from eGFR 20.
+   */
+  empagliflozin10: rx('1545658', 'empagliflozin 10 MG Oral Tablet', 10, 1, '10 mg by mouth once daily'),
+  /** Verified: VSAC eCQM "ACE Inhibitor or ARB or ARNI" (CMS135) lists "314076 lisinopril 10 MG Oral Tablet". */
   lisinopril10: rx('314076', 'lisinopril 10 MG Oral Tablet', 10, 1, '10 mg by mouth once daily'),
-  /** Verified: VSAC eCQM value set listing "979492 losartan potassium 50 MG Oral Tablet". */
+  /**
+   * Verified: same value set lists "979492 losartan potassium 50 MG Oral Tablet" (979485 = 25 mg,
+   * 979480 = 100 mg); FDA NDC 50 mg-only products map to 979492.
+   */
   losartan50: rx('979492', 'losartan potassium 50 MG Oral Tablet', 50, 1, '50 mg by mouth once daily'),
-  /** Verified: Synthea sample data (code 259255 "Atorvastatin 80 MG Oral Tablet"). High intensity (ACC/AHA 2018 Table 3). */
+  /**
+   * Verified: Synthea sample data (code 259255 "Atorvastatin 80 MG Oral Tablet"); FDA NDC atorvastatin
+   * listings give 259255 with 617310/617311/617312. High intensity (ACC/AHA 2018 Table 3).
+   */
   atorvastatin80: rx('259255', 'atorvastatin 80 MG Oral Tablet', 80, 1, '80 mg by mouth once daily'),
   /** Verified: Synthea sample data (code 312961 "Simvastatin 20 MG Oral Tablet"). Moderate intensity (ACC/AHA 2018 Table 3: simvastatin 20-40 mg). */
   simvastatin20: rx('312961', 'simvastatin 20 MG Oral Tablet', 20, 1, '20 mg by mouth once daily'),
