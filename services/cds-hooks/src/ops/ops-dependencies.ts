@@ -1,4 +1,29 @@
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
+import type { DashboardOptions } from './dashboard-config';
+
+/** A scorer worker as distributed mode reports it. */
+export interface WorkerInfo {
+  id: string;
+  /** Execution provider: 'cpu', 'cuda', ... */
+  provider: string;
+  /** ISO 8601 time of its last heartbeat. */
+  lastSeen: string;
+  /** Batch-size distribution: batch size (as a string) → number of runs of that size. */
+  batches?: Record<string, number>;
+}
+
+/**
+ * The shape the dashboard understands from `feedbackSummary()` (all fields optional; anything else
+ * is ignored). Rates are fractions 0..1.
+ */
+export interface FeedbackSummary {
+  accepted?: number;
+  overridden?: number;
+  acceptanceRate?: number;
+  overrideRate?: number;
+  topOverrideReasons?: { code?: string; reason?: string; display?: string; count: number }[];
+}
 
 /**
  * What the operations routes may read. The HTTP app builds this in its composition root.
@@ -13,9 +38,13 @@ export interface OpsDependencies {
   executionProvider(): string;
   /** 'jwt' when issuers are configured, 'development' otherwise. */
   authMode: 'jwt' | 'development';
-  /** Feedback aggregates (acceptance / override rates, top reasons) from the feedback store. */
+  /** Feedback aggregates (acceptance / override rates, top reasons) from the feedback store; see FeedbackSummary. */
   feedbackSummary(): Promise<unknown>;
   /** Distributed mode only: BullMQ queue for @bull-board and queue stats; workers online. */
   queue?: unknown;
-  workers?(): Promise<{ id: string; provider: string; lastSeen: string; batches?: Record<string, number> }[]>;
+  workers?(): Promise<WorkerInfo[]>;
+  /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
+  registry?: Registry;
+  /** Overrides of the DASHBOARD_* settings read from `config` (tests use short intervals). */
+  dashboard?: Partial<DashboardOptions>;
 }

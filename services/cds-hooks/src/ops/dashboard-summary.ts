@@ -1,0 +1,132 @@
+/**
+ * GET /api/dashboard/summary: metric totals plus what the dependencies report (readiness, models,
+ * feedback store, queue, workers). Every dependency call is bounded by a timeout and its failure is
+ * reported in the JSON, so one slow Redis call never blanks the whole dashboard.
+ */
+import { z } from 'zod';
+import type { Registry } from 'prom-client';
+import { computeTotals, type MetricTotals } from './metric-totals';
+import { takeSnapshot } from './metric-snapshot';
+import type { OperatorAccess } from './operator-auth';
+import type { FeedbackSummary, OpsDependencies, WorkerInfo } from './ops-dependencies';
+import { isBullQueue, readQueueCounts, withTimeout, type QueueCounts } from './queue-stats';
+
+/** Timeout for each dependency call made for one dashboard refresh, ms. */
+export const DEPENDENCY_TIMEOUT_MS = 1500;
+
+const feedbackSummarySchema = z.object({
+  accepted: z.number().nonnegative().optional(),
+  overridden: z.number().nonnegative().optional(),
+  acceptanceRate: z.number().min(0).max(1).nullable().optional(),
+  overrideRate: z.number().min(0).max(1).nullable().optional(),
+  topOverrideReasons: z.array(z.object({
+    code: z.string().optional(),
+    reason: z.string().optional(),
+    display: z.string().optional(),
+    count: z.number().nonnegative(),
+  })).optional(),
+});
+
+export interface WorkersSummary {
+  online: number;
+  byProvider: Record<string, number>;
+  /** Runs per batch size, all workers together. */
+  batchSizes: Record<string, number>;
+  list: WorkerInfo[];
+}
+
+export interface DashboardSummary extends MetricTotals {
+  generatedAt: string;
+  refreshMs: number;
+  sampleIntervalMs: number;
+  windowMs: number;
+  service: {
+    nodeEnv: string;
+    mode: 'embedded' | 'distributed';
+    authMode: 'jwt' | 'development';
+    operatorAccess: OperatorAccess;
+    metricsProtected: boolean;
+    executionProvider: string | null;
+  };
+  readiness: { ready: boolean; checks: Record<string, { ok: boolean; detail?: string }>; error?: string };
+  models: { id: string; version: string; citation: string; loadMs?: number; origin: string }[];
+  /** What the feedback store reports (may cover more than this process' lifetime); null when unknown. */
+  feedbackStore: FeedbackSummary | null;
+  queue: { counts: QueueCounts | null; error?: string } | null;
+  workers: (WorkersSummary & { error?: string }) | null;
+}
+
+/** Calls `f`, turning a synchronous throw into a rejection. */
+function attempt<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return f();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function summarizeWorkers(list: WorkerInfo[]): WorkersSummary {
+  const byProvider: Record<string, number> = {};
+  const batchSizes: Record<string, number> = {};
+  for (const w of list) {
+    byProvider[w.provider] = (byProvider[w.provider] ?? 0) + 1;
+    for (const [size, runs] of Object.entries(w.batches ?? {})) batchSizes[size] = (batchSizes[size] ?? 0) + runs;
+  }
+  return { online: list.length, byProvider, batchSizes, list };
+}
+
+export async function buildDashboardSummary(
+  deps: OpsDependencies,
+  registry: Registry,
+  settings: { refreshMs: number; sampleIntervalMs: number; windowMs: number; operatorAccess: OperatorAccess },
+): Promise<DashboardSummary> {
+  const now = Date.now();
+  const queue = isBullQueue(deps.queue) ? deps.queue : undefined;
+  const [metrics, readiness, feedbackStore, queueCounts, workers] = await Promise.allSettled([
+    registry.getMetricsAsJSON(),
+    withTimeout(attempt(() => deps.readiness()), DEPENDENCY_TIMEOUT_MS, 'readiness'),
+    withTimeout(attempt(() => deps.feedbackSummary()), DEPENDENCY_TIMEOUT_MS, 'feedback store'),
+    queue ? attempt(() => readQueueCounts(queue, DEPENDENCY_TIMEOUT_MS)) : Promise.resolve(null),
+    deps.workers ? withTimeout(attempt(() => deps.workers!()), DEPENDENCY_TIMEOUT_MS, 'workers') : Promise.resolve(null),
+  ]);
+  if (metrics.status === 'rejected') throw metrics.reason;
+  let models: DashboardSummary['models'] = [];
+  let executionProvider: string | null = null;
+  try {
+    models = deps.models();
+    executionProvider = deps.executionProvider();
+  } catch {
+    // models not loaded yet: readiness says so
+  }
+  const parsedFeedback = feedbackStore.status === 'fulfilled' ? feedbackSummarySchema.safeParse(feedbackStore.value) : null;
+  return {
+    generatedAt: new Date(now).toISOString(),
+    refreshMs: settings.refreshMs,
+    sampleIntervalMs: settings.sampleIntervalMs,
+    windowMs: settings.windowMs,
+    service: {
+      nodeEnv: deps.config.NODE_ENV,
+      mode: queue || deps.config.REDIS_URL ? 'distributed' : 'embedded',
+      authMode: deps.authMode,
+      operatorAccess: settings.operatorAccess,
+      metricsProtected: deps.config.METRICS_PROTECTED,
+      executionProvider,
+    },
+    readiness: readiness.status === 'fulfilled'
+      ? readiness.value
+      : { ready: false, checks: {}, error: message(readiness.reason) },
+    models,
+    feedbackStore: parsedFeedback?.success ? (parsedFeedback.data as FeedbackSummary) : null,
+    queue: queue
+      ? (queueCounts.status === 'fulfilled' ? { counts: queueCounts.value } : { counts: null, error: message(queueCounts.reason) })
+      : null,
+    workers: deps.workers
+      ? (workers.status === 'fulfilled'
+        ? summarizeWorkers(workers.value ?? [])
+        : { ...summarizeWorkers([]), error: message(workers.reason) })
+      : null,
+    ...computeTotals(takeSnapshot(metrics.value, now)),
+  };
+}

@@ -1,0 +1,455 @@
+/*
+ * Prognos operations dashboard. Plain browser JavaScript, no build step, no CDN: Chart.js is served
+ * by the service from its node_modules. Data: GET api/dashboard/summary and api/dashboard/timeseries
+ * (same origin; the browser resends the operator's basic-auth credential by itself).
+ * DOM is built with textContent only: label values never become markup.
+ */
+(function () {
+  'use strict';
+
+  var PALETTE = ['#2457a6', '#d9822b', '#1d7a46', '#8e44ad', '#b3261e', '#0f8b8d', '#7a5c00', '#c2185b', '#546e7a'];
+  var QUANTILE_COLORS = { p50: '#2457a6', p95: '#d9822b', p99: '#b3261e' };
+  var state = { refreshMs: 5000, timer: null, refreshes: 0 };
+
+  function $(id) { return document.getElementById(id); }
+  function fmtInt(n) { return n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'); }
+  function fmtMs(n) { return n === null || n === undefined ? '–' : (n < 10 ? n.toFixed(2) : n.toFixed(1)) + ' ms'; }
+  function fmtRate(r) { return r === null || r === undefined ? '–' : (r * 100).toFixed(1) + ' %'; }
+  function fmtTime(t) { return new Date(t).toLocaleTimeString('en-GB', { hour12: false }); }
+  function color(i) { return PALETTE[i % PALETTE.length]; }
+  function setText(id, text) { var el = $(id); if (el) el.textContent = text; }
+
+  /** Replaces a table body with rows; each cell: { text, testid?, num? }. */
+  function fillTable(tableId, rows, emptyText, columns) {
+    var body = $(tableId).querySelector('tbody');
+    body.replaceChildren();
+    if (rows.length === 0) {
+      var tr = document.createElement('tr');
+      var td = document.createElement('td');
+      td.colSpan = columns;
+      td.className = 'empty';
+      td.textContent = emptyText;
+      tr.appendChild(td);
+      body.appendChild(tr);
+      return;
+    }
+    rows.forEach(function (row) {
+      var tr = document.createElement('tr');
+      if (row.testid) tr.setAttribute('data-testid', row.testid);
+      row.cells.forEach(function (cell) {
+        var td = document.createElement('td');
+        td.textContent = cell.text;
+        if (cell.testid) td.setAttribute('data-testid', cell.testid);
+        if (cell.num) td.className = 'num';
+        if (cell.title) td.title = cell.title;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    // Right-align the headers of numeric columns like their cells.
+    var heads = $(tableId).querySelectorAll('thead th');
+    rows[0].cells.forEach(function (cell, i) { if (heads[i]) heads[i].className = cell.num ? 'num' : ''; });
+  }
+
+  function upsertChart(canvas, config) {
+    if (typeof window.Chart === 'undefined' || !canvas) return null;
+    var chart = window.Chart.getChart(canvas);
+    if (chart) {
+      chart.data.labels = config.data.labels;
+      chart.data.datasets = config.data.datasets;
+      chart.update('none');
+      return chart;
+    }
+    return new window.Chart(canvas, config);
+  }
+
+  function lineOptions(yTitle, beginAtZero) {
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      spanGaps: true,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+      scales: {
+        x: { ticks: { maxTicksLimit: 8, autoSkip: true } },
+        y: { beginAtZero: beginAtZero !== false, title: { display: Boolean(yTitle), text: yTitle } },
+      },
+    };
+  }
+
+  function renderHeader(s) {
+    var ready = s.readiness && s.readiness.ready;
+    var pill = $('readiness-status');
+    pill.textContent = ready ? 'ready' : 'not ready';
+    pill.className = 'pill ' + (ready ? 'ok' : 'bad');
+    setText('service-mode', s.service.mode);
+    setText('auth-mode', s.service.authMode);
+    setText('execution-provider', s.service.executionProvider || '–');
+    setText('last-updated', fmtTime(Date.parse(s.generatedAt)));
+    $('dev-warning').hidden = s.service.authMode !== 'development';
+    $('access-warning').hidden = s.service.operatorAccess !== 'open';
+  }
+
+  function renderKpis(s) {
+    var requests = 0, errors = 0, misses = 0, cards = 0;
+    s.traffic.forEach(function (t) {
+      requests += t.requests; errors += t.clientErrors + t.serverErrors; misses += t.deadlineMisses; cards += t.cards;
+    });
+    setText('kpi-requests', fmtInt(requests));
+    setText('kpi-errors', fmtInt(errors));
+    setText('kpi-deadline-misses', fmtInt(misses));
+    setText('kpi-cards', fmtInt(cards));
+    setText('kpi-acceptance-rate', fmtRate(s.feedback.acceptanceRate));
+    setText('kpi-models', fmtInt(s.models.length));
+  }
+
+  function renderTraffic(s, series) {
+    fillTable('traffic-table', s.traffic.map(function (t) {
+      return {
+        testid: 'traffic-row-' + t.service,
+        cells: [
+          { text: t.service },
+          { text: fmtInt(t.requests), testid: 'traffic-requests-' + t.service, num: true },
+          { text: fmtInt(t.ok), testid: 'traffic-ok-' + t.service, num: true },
+          { text: fmtInt(t.clientErrors), testid: 'traffic-4xx-' + t.service, num: true },
+          { text: fmtInt(t.serverErrors), testid: 'traffic-5xx-' + t.service, num: true },
+          { text: fmtInt(t.deadlineMisses), testid: 'traffic-deadline-misses-' + t.service, num: true },
+          { text: fmtInt(t.cards), testid: 'traffic-cards-' + t.service, num: true },
+          { text: fmtInt(t.suggestions), testid: 'traffic-suggestions-' + t.service, num: true },
+        ],
+      };
+    }), 'No hook calls yet', 8);
+
+    var services = [];
+    series.points.forEach(function (p) {
+      Object.keys(p.traffic).forEach(function (svc) { if (services.indexOf(svc) < 0) services.push(svc); });
+    });
+    services.sort();
+    setText('traffic-unit', 'calls per ' + (series.intervalMs / 1000) + ' s interval');
+    var labels = series.points.map(function (p) { return fmtTime(p.t); });
+    var datasets = [];
+    services.forEach(function (svc, i) {
+      datasets.push({
+        label: svc + ' calls',
+        data: series.points.map(function (p) { return p.traffic[svc] ? p.traffic[svc].requests : 0; }),
+        borderColor: color(i), backgroundColor: color(i), borderWidth: 2, pointRadius: 0,
+        prognos: { service: svc, kind: 'requests' },
+      });
+      datasets.push({
+        label: svc + ' errors',
+        data: series.points.map(function (p) { return p.traffic[svc] ? p.traffic[svc].errors : 0; }),
+        borderColor: color(i), backgroundColor: color(i), borderWidth: 1, borderDash: [5, 4], pointRadius: 0,
+        prognos: { service: svc, kind: 'errors' },
+      });
+    });
+    upsertChart($('traffic-chart'), { type: 'line', data: { labels: labels, datasets: datasets }, options: lineOptions('calls / interval') });
+  }
+
+  function renderLatency(s, series) {
+    setText('latency-window', '(' + Math.round(series.windowMs / 1000) + ' s)');
+    fillTable('latency-table', s.latency.map(function (l) {
+      return {
+        testid: 'latency-row-' + l.stage,
+        cells: [
+          { text: l.stage },
+          { text: fmtInt(l.count), testid: 'latency-count-' + l.stage, num: true },
+          { text: fmtMs(l.p50), testid: 'latency-p50-' + l.stage, num: true },
+          { text: fmtMs(l.p95), testid: 'latency-p95-' + l.stage, num: true },
+          { text: fmtMs(l.p99), testid: 'latency-p99-' + l.stage, num: true },
+          { text: fmtMs(l.meanMs), testid: 'latency-mean-' + l.stage, num: true },
+        ],
+      };
+    }), 'No latency observed yet', 6);
+
+    var stages = s.latency.map(function (l) { return l.stage; });
+    var container = $('latency-charts');
+    var labels = series.points.map(function (p) { return fmtTime(p.t); });
+    stages.forEach(function (stage) {
+      var canvas = document.querySelector('canvas[data-stage="' + CSS.escape(stage) + '"]');
+      if (!canvas) {
+        var figure = document.createElement('figure');
+        var caption = document.createElement('figcaption');
+        caption.textContent = stage;
+        var wrap = document.createElement('div');
+        wrap.className = 'chart';
+        canvas = document.createElement('canvas');
+        canvas.setAttribute('data-stage', stage);
+        canvas.setAttribute('data-testid', 'latency-chart-' + stage);
+        wrap.appendChild(canvas);
+        figure.appendChild(caption);
+        figure.appendChild(wrap);
+        container.appendChild(figure);
+      }
+      var datasets = ['p50', 'p95', 'p99'].map(function (q) {
+        return {
+          label: q,
+          data: series.points.map(function (p) { return p.latency[stage] ? p.latency[stage][q] : null; }),
+          borderColor: QUANTILE_COLORS[q], backgroundColor: QUANTILE_COLORS[q], borderWidth: 2, pointRadius: 0,
+        };
+      });
+      upsertChart(canvas, { type: 'line', data: { labels: labels, datasets: datasets }, options: lineOptions('ms') });
+    });
+  }
+
+  function renderQueue(s, series) {
+    var distributed = s.queue !== null || s.workers !== null;
+    $('panel-queue').hidden = !distributed;
+    if (!distributed) return;
+    var counts = s.queue && s.queue.counts;
+    setText('queue-waiting', counts ? fmtInt(counts.waiting + counts.prioritized) : '–');
+    setText('queue-active', counts ? fmtInt(counts.active) : '–');
+    setText('queue-delayed', counts ? fmtInt(counts.delayed) : '–');
+    setText('queue-failed', counts ? fmtInt(counts.failed) : '–');
+    setText('workers-online', s.workers ? fmtInt(s.workers.online) : '–');
+    var errors = [s.queue && s.queue.error, s.workers && s.workers.error].filter(Boolean);
+    $('queue-error').hidden = errors.length === 0;
+    setText('queue-error', errors.join(' · '));
+    fillTable('workers-table', (s.workers ? s.workers.list : []).map(function (w) {
+      var batches = Object.keys(w.batches || {}).sort(function (a, b) { return Number(a) - Number(b); })
+        .map(function (size) { return size + '×' + w.batches[size]; }).join('  ');
+      return {
+        testid: 'worker-row-' + w.id,
+        cells: [
+          { text: w.id },
+          { text: w.provider, testid: 'worker-provider-' + w.id },
+          { text: fmtTime(Date.parse(w.lastSeen)) },
+          { text: batches || '–', testid: 'worker-batches-' + w.id },
+        ],
+      };
+    }), 'No worker online', 4);
+    var points = series.points.filter(function (p) { return p.queue; });
+    upsertChart($('queue-chart'), {
+      type: 'line',
+      data: {
+        labels: points.map(function (p) { return fmtTime(p.t); }),
+        datasets: ['waiting', 'active', 'failed'].map(function (k, i) {
+          return {
+            label: k, data: points.map(function (p) { return p.queue[k]; }),
+            borderColor: color(i), backgroundColor: color(i), borderWidth: 2, pointRadius: 0,
+          };
+        }),
+      },
+      options: lineOptions('jobs'),
+    });
+  }
+
+  function renderModels(s) {
+    fillTable('models-table', s.models.map(function (m) {
+      return {
+        testid: 'model-row-' + m.id,
+        cells: [
+          { text: m.id, testid: 'model-id-' + m.id },
+          { text: m.version, testid: 'model-version-' + m.id },
+          { text: m.citation, title: m.citation },
+          { text: m.loadMs === undefined || m.loadMs === null ? '–' : fmtMs(m.loadMs), num: true },
+          { text: m.origin },
+        ],
+      };
+    }), 'No model loaded', 5);
+  }
+
+  function renderReadiness(s) {
+    var list = $('readiness-checks');
+    list.replaceChildren();
+    var checks = (s.readiness && s.readiness.checks) || {};
+    Object.keys(checks).sort().forEach(function (name) {
+      var li = document.createElement('li');
+      li.className = !checks[name].ok ? 'bad' : (name === 'auth' && s.service.authMode === 'development' ? 'warn' : 'ok');
+      li.setAttribute('data-testid', 'readiness-check-' + name);
+      li.setAttribute('data-ok', String(checks[name].ok));
+      var strong = document.createElement('strong');
+      strong.textContent = name;
+      li.appendChild(strong);
+      if (checks[name].detail) {
+        var detail = document.createElement('span');
+        detail.className = 'detail';
+        detail.textContent = checks[name].detail;
+        li.appendChild(detail);
+      }
+      list.appendChild(li);
+    });
+    if (!checks.auth) list.appendChild(authModeItem(s));
+    $('readiness-error').hidden = !s.readiness.error;
+    setText('readiness-error', s.readiness.error || '');
+  }
+
+  /** CDS client auth mode as a readiness line: development mode is a warning, not a failure. */
+  function authModeItem(s) {
+    var li2 = document.createElement('li');
+    li2.className = s.service.authMode === 'jwt' ? 'ok' : 'warn';
+    li2.setAttribute('data-testid', 'readiness-check-auth-mode');
+    var strong2 = document.createElement('strong');
+    strong2.textContent = 'CDS client auth';
+    var d2 = document.createElement('span');
+    d2.className = 'detail';
+    d2.textContent = s.service.authMode === 'jwt' ? 'JWT verified against configured issuers' : 'development mode (no issuers)';
+    li2.appendChild(strong2);
+    li2.appendChild(d2);
+    return li2;
+  }
+
+  function renderCards(s) {
+    fillTable('cards-table', s.cards.map(function (c) {
+      return {
+        cells: [
+          { text: c.service }, { text: c.indicator },
+          { text: fmtInt(c.count), testid: 'cards-' + c.service + '-' + c.indicator, num: true },
+        ],
+      };
+    }), 'No cards returned yet', 3);
+    var services = [], indicators = [];
+    s.cards.forEach(function (c) {
+      if (services.indexOf(c.service) < 0) services.push(c.service);
+      if (indicators.indexOf(c.indicator) < 0) indicators.push(c.indicator);
+    });
+    upsertChart($('cards-chart'), {
+      type: 'bar',
+      data: {
+        labels: services,
+        datasets: indicators.map(function (ind, i) {
+          return {
+            label: ind,
+            data: services.map(function (svc) {
+              var hit = s.cards.find(function (c) { return c.service === svc && c.indicator === ind; });
+              return hit ? hit.count : 0;
+            }),
+            backgroundColor: color(i),
+          };
+        }),
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
+
+  function renderFeedback(s) {
+    var f = s.feedback;
+    setText('feedback-accepted', fmtInt(f.accepted));
+    setText('feedback-overridden', fmtInt(f.overridden));
+    setText('feedback-acceptance-rate', fmtRate(f.acceptanceRate));
+    setText('feedback-override-rate', fmtRate(f.overrideRate));
+    fillTable('override-reasons-table', f.topOverrideReasons.slice(0, 10).map(function (r) {
+      return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'override-reason-' + r.reason, num: true }] };
+    }), 'No coded override reason yet', 2);
+    var store = s.feedbackStore;
+    var note = $('feedback-store');
+    if (store && (store.accepted !== undefined || store.overridden !== undefined)) {
+      note.hidden = false;
+      note.textContent = 'Feedback store (all time): ' + fmtInt(store.accepted) + ' accepted, ' + fmtInt(store.overridden) + ' overridden';
+    } else {
+      note.hidden = true;
+    }
+  }
+
+  /** Non-empty batch-size buckets as "≤4: 12 runs" items. */
+  function batchDistribution(buckets) {
+    var parts = [];
+    (buckets || []).forEach(function (b, i) {
+      if (b.runs <= 0) return;
+      var bound = b.le === '+Inf' ? '>' + (i > 0 ? buckets[i - 1].le : 0) : '≤' + b.le;
+      parts.push(bound + ': ' + fmtInt(b.runs));
+    });
+    return parts.length ? parts.join(', ') : '–';
+  }
+
+  function renderInference(s, series) {
+    fillTable('inference-table', s.inference.map(function (r) {
+      var key = r.model + '-' + r.provider;
+      return {
+        cells: [
+          { text: r.model }, { text: r.provider },
+          { text: fmtInt(r.rows), testid: 'inference-rows-' + key, num: true },
+          { text: fmtInt(r.runs), testid: 'inference-runs-' + key, num: true },
+          { text: r.meanBatchSize === null ? '–' : r.meanBatchSize.toFixed(2), testid: 'inference-batch-' + key, num: true },
+          { text: batchDistribution(r.batchSizes), testid: 'inference-batch-sizes-' + key },
+        ],
+      };
+    }), 'No inference yet', 6);
+    var keys = [];
+    series.points.forEach(function (p) {
+      Object.keys(p.batchSize).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    });
+    keys.sort();
+    upsertChart($('batch-chart'), {
+      type: 'line',
+      data: {
+        labels: series.points.map(function (p) { return fmtTime(p.t); }),
+        datasets: keys.map(function (k, i) {
+          return {
+            label: k, data: series.points.map(function (p) { return p.batchSize[k] === undefined ? null : p.batchSize[k]; }),
+            borderColor: color(i), backgroundColor: color(i), borderWidth: 2, pointRadius: 0,
+          };
+        }),
+      },
+      options: lineOptions('rows per run'),
+    });
+  }
+
+  function renderQuality(s) {
+    fillTable('dq-table', s.dataQualityExclusions.map(function (r) {
+      return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'dq-' + r.reason, num: true }] };
+    }), 'No exclusion', 2);
+    fillTable('not-computed-table', s.predictionsNotComputed.map(function (r) {
+      return { cells: [{ text: r.model }, { text: r.reason }, { text: fmtInt(r.count), testid: 'not-computed-' + r.model + '-' + r.reason, num: true }] };
+    }), 'None', 3);
+    fillTable('jwt-table', s.jwtRejections.map(function (r) {
+      return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'jwt-rejections-' + r.reason, num: true }] };
+    }), 'No rejection', 2);
+    fillTable('fhir-table', s.fhirQueries.map(function (r) {
+      return { cells: [{ text: r.outcome }, { text: fmtInt(r.count), testid: 'fhir-queries-' + r.outcome, num: true }] };
+    }), 'No FHIR query', 2);
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        if (!res.ok) throw new Error(res.status === 401 || res.status === 403 ? 'Not authorized (' + res.status + ')' : 'HTTP ' + res.status);
+        return res.json();
+      });
+  }
+
+  function refresh() {
+    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries')])
+      .then(function (both) {
+        var s = both[0], series = both[1];
+        var override = Number(new URLSearchParams(location.search).get('refresh'));
+        state.refreshMs = override >= 250 ? override : s.refreshMs;
+        renderHeader(s);
+        renderKpis(s);
+        renderTraffic(s, series);
+        renderLatency(s, series);
+        renderQueue(s, series);
+        renderModels(s);
+        renderReadiness(s);
+        renderCards(s);
+        renderFeedback(s);
+        renderInference(s, series);
+        renderQuality(s);
+        var first = series.points[0];
+        setText('history-span', first ? Math.max(1, Math.round((Date.now() - first.t) / 60000)) + ' min' : '–');
+        $('fetch-error').hidden = true;
+        state.refreshes += 1;
+        document.body.setAttribute('data-refreshes', String(state.refreshes));
+        document.body.setAttribute('data-generated-at', s.generatedAt);
+      })
+      .catch(function (err) {
+        var banner = $('fetch-error');
+        banner.hidden = false;
+        banner.textContent = 'Could not refresh: ' + err.message;
+      })
+      .then(function () {
+        state.timer = setTimeout(refresh, state.refreshMs);
+      });
+  }
+
+  if (typeof window.Chart === 'undefined') {
+    var banner = $('fetch-error');
+    banner.hidden = false;
+    banner.textContent = 'Chart library not available: tables only.';
+  }
+  refresh();
+})();

@@ -1,0 +1,247 @@
+/**
+ * The operations dashboard in a real browser (playwright-core driving Debian's Chromium): the real
+ * app with the real scorer receives real CDS Hooks traffic and feedback; the page must show exactly
+ * those counts, in its tables and in its charts, refuse access without the operator credential, and
+ * run under its CSP without errors. Screenshot: test-artifacts/dashboard.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  callHook, discover, resolvePrefetch, patientViewWithPrefetch, sendFeedback, startPrognos, syntheticPatients,
+  type Card, type RunningPrognos,
+} from './support/prognos-app';
+
+// Page-side globals inside page.waitForFunction / page.evaluate callbacks (this project has no DOM lib).
+declare const document: { getElementById(id: string): unknown; querySelector(selector: string): unknown };
+declare const window: { Chart: { getChart(el: unknown): { data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] } } | undefined } };
+
+const CHROMIUM = '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+const OPERATOR = { username: 'operator', password: `pw-${randomUUID()}` };
+
+function describeWithChromium(name: string, fn: () => void): void {
+  if (fs.existsSync(CHROMIUM)) {
+    describe(name, fn);
+  } else if (process.env.CI) {
+    describe(name, () => {
+      it('needs /usr/bin/chromium, which is missing under CI', () => {
+        throw new Error(`${CHROMIUM} not found (.ci/run installs the chromium package)`);
+      });
+    });
+  } else {
+    // eslint-disable-next-line no-console
+    console.warn(`[skipped] "${name}": ${CHROMIUM} not found (apt-get install -y chromium to run it)`);
+    describe.skip(name, fn);
+  }
+}
+
+/** What the test sent and what came back, counted independently of the service's metrics. */
+interface Sent {
+  calls: Map<string, { total: number; ok: number; clientErrors: number }>;
+  cards: Map<string, number>; // `${service}|${indicator}`
+  accepted: number;
+  overridden: number;
+  overrideReasons: Map<string, number>;
+}
+
+const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+
+describeWithChromium('the operations dashboard in Chromium', () => {
+  let app: RunningPrognos;
+  let browser: Browser;
+  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map() };
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startPrognos({
+      NODE_ENV: 'development',
+      OPERATOR_BASIC: `${OPERATOR.username}:${OPERATOR.password}`,
+      DASHBOARD_SAMPLE_MS: '400',
+      DASHBOARD_REFRESH_MS: '500',
+    });
+    const services = (await discover(app.url)).filter((s) => s.hook === 'patient-view');
+    const patients = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'healthy']);
+    const returned: { service: string; card: Card }[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (const service of services) {
+        for (const patient of patients) {
+          const { status, cards } = await callHook(app.url, service.id,
+            patientViewWithPrefetch(patient.id, resolvePrefetch(service, patient.id, patient.resources)));
+          const c = sent.calls.get(service.id) ?? { total: 0, ok: 0, clientErrors: 0 };
+          c.total += 1;
+          if (status === 200) c.ok += 1;
+          sent.calls.set(service.id, c);
+          for (const card of cards) {
+            count(sent.cards, `${service.id}|${card.indicator}`);
+            returned.push({ service: service.id, card });
+          }
+        }
+      }
+    }
+    // Three malformed calls (no hookInstance): 400s the dashboard must count as errors.
+    const bad = services[0]!.id;
+    for (let i = 0; i < 3; i++) {
+      const { status } = await callHook(app.url, bad, { hook: 'patient-view', context: { userId: 'Practitioner/x', patientId: 'x' } });
+      expect(status).toBe(400);
+      sent.calls.get(bad)!.total += 1;
+      sent.calls.get(bad)!.clientErrors += 1;
+    }
+    // Feedback: accept up to 3 cards that carry a suggestion, override up to 2 with a coded reason.
+    for (const { service, card } of returned) {
+      if (sent.accepted < 3 && card.suggestions?.[0]?.uuid) {
+        expect(await sendFeedback(app.url, service, card, 'accepted')).toBe(200);
+        sent.accepted += 1;
+      } else if (sent.overridden < 2 && card.overrideReasons?.[0]) {
+        expect(await sendFeedback(app.url, service, card, 'overridden')).toBe(200);
+        sent.overridden += 1;
+        count(sent.overrideReasons, card.overrideReasons[0].code);
+      }
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('sent traffic that produced cards and feedback (the premise of the checks below)', () => {
+    expect(sent.calls.size).toBeGreaterThanOrEqual(2);
+    expect([...sent.cards.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(sent.accepted).toBeGreaterThan(0);
+    expect(sent.overridden).toBeGreaterThan(0);
+  });
+
+  it('refuses the page and its data without the operator credential', async () => {
+    for (const httpCredentials of [undefined, { username: OPERATOR.username, password: 'wrong' }]) {
+      const context = await browser.newContext(httpCredentials ? { httpCredentials } : {});
+      const page = await context.newPage();
+      // Headless Chromium cannot show the Basic prompt: the navigation ends on the 401 itself or
+      // (depending on whether credentials were offered) fails with ERR_INVALID_AUTH_CREDENTIALS.
+      const outcome = await page.goto(`${app.url}/dashboard`).then((r) => String(r?.status()), (e: Error) => e.message);
+      expect(outcome).toMatch(/^401$|ERR_INVALID_AUTH_CREDENTIALS/);
+      expect(await page.locator('[data-testid="kpi-requests"]').count()).toBe(0);
+      const res = await page.request.get(`${app.url}/dashboard`);
+      expect(res.status()).toBe(401);
+      expect(res.headers()['www-authenticate']).toContain('Basic realm="Prognos operations"');
+      expect((await page.request.get(`${app.url}/api/dashboard/summary`)).status()).toBe(401);
+      await context.close();
+    }
+  });
+
+  describe('with the operator credential', () => {
+    let page: Page;
+    const text = (testId: string) => page.getByTestId(testId).textContent();
+
+    beforeAll(async () => {
+      const context = await browser.newContext({ httpCredentials: OPERATOR, viewport: { width: 1400, height: 900 } });
+      page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/favicon/.test(m.text())) pageErrors.push(m.text());
+      });
+      const res = await page.goto(`${app.url}/dashboard`);
+      expect(res?.status()).toBe(200);
+      // Wait until a sample taken after all the traffic has reached the traffic chart.
+      const expectedTotal = [...sent.calls.values()].reduce((a, c) => a + c.total, 0);
+      await page.waitForFunction((total) => {
+        const chart = window.Chart.getChart(document.getElementById('traffic-chart'));
+        if (!chart) return false;
+        const sum = chart.data.datasets.filter((d) => d.label.endsWith(' calls'))
+          .reduce((a, d) => a + d.data.reduce<number>((x, y) => x + (y ?? 0), 0), 0);
+        return sum === total;
+      }, expectedTotal, { timeout: 20_000 });
+    }, 60_000);
+
+    afterAll(async () => {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page?.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+      await page?.context().close();
+    });
+
+    it('shows the hook calls per service and their errors exactly as sent', async () => {
+      let total = 0;
+      let errors = 0;
+      for (const [service, c] of sent.calls) {
+        expect(await text(`traffic-requests-${service}`)).toBe(String(c.total));
+        expect(await text(`traffic-ok-${service}`)).toBe(String(c.ok));
+        expect(await text(`traffic-4xx-${service}`)).toBe(String(c.clientErrors));
+        total += c.total;
+        errors += c.total - c.ok;
+      }
+      expect(await text('kpi-requests')).toBe(String(total));
+      expect(await text('kpi-errors')).toBe(String(errors));
+    });
+
+    it('draws each service\'s calls and errors in the traffic chart, adding up to what was sent', async () => {
+      const datasets = await page.evaluate(() => window.Chart.getChart(document.getElementById('traffic-chart'))!.data.datasets
+        .map((d) => ({ label: d.label, sum: d.data.reduce<number>((x, y) => x + (y ?? 0), 0) })));
+      for (const [service, c] of sent.calls) {
+        expect(datasets).toContainEqual({ label: `${service} calls`, sum: c.total });
+        expect(datasets).toContainEqual({ label: `${service} errors`, sum: c.total - c.ok });
+      }
+    });
+
+    it('shows the cards by service and indicator in the table and the bar chart', async () => {
+      let total = 0;
+      for (const [key, n] of sent.cards) {
+        const [service, indicator] = key.split('|');
+        expect(await text(`cards-${service}-${indicator}`)).toBe(String(n));
+        total += n;
+      }
+      expect(await text('kpi-cards')).toBe(String(total));
+      const bars = await page.evaluate(() => {
+        const chart = window.Chart.getChart(document.getElementById('cards-chart'))!;
+        return chart.data.datasets.flatMap((d) => chart.data.labels.map((service, i) => ({ key: `${service}|${d.label}`, n: d.data[i] })))
+          .filter((b) => (b.n ?? 0) > 0);
+      });
+      expect(new Map(bars.map((b) => [b.key, b.n]))).toEqual(sent.cards);
+    });
+
+    it('shows the feedback outcomes, rates and override reasons as sent', async () => {
+      expect(await text('feedback-accepted')).toBe(String(sent.accepted));
+      expect(await text('feedback-overridden')).toBe(String(sent.overridden));
+      const rate = ((sent.accepted / (sent.accepted + sent.overridden)) * 100).toFixed(1);
+      expect(await text('feedback-acceptance-rate')).toBe(`${rate} %`);
+      expect(await text('kpi-acceptance-rate')).toBe(`${rate} %`);
+      for (const [code, n] of sent.overrideReasons) expect(await text(`override-reason-${code}`)).toBe(String(n));
+    });
+
+    it('draws latency p50/p95/p99 per stage, with one total observation per answered call', async () => {
+      const answered = [...sent.calls.values()].reduce((a, c) => a + c.ok, 0);
+      expect(await text('latency-count-total')).toBe(String(answered));
+      const quantiles = await page.evaluate(() => {
+        const chart = window.Chart.getChart(document.querySelector('canvas[data-stage="total"]'))!;
+        return chart.data.datasets.map((d) => ({ label: d.label, last: d.data.filter((v) => v !== null).at(-1) ?? null }));
+      });
+      expect(quantiles.map((q) => q.label)).toEqual(['p50', 'p95', 'p99']);
+      const [p50, p95, p99] = quantiles.map((q) => q.last as number);
+      expect(p50).toBeGreaterThan(0);
+      expect(p95).toBeGreaterThanOrEqual(p50!);
+      expect(p99).toBeGreaterThanOrEqual(p95!);
+    });
+
+    it('lists the models the scorer loaded, and readiness with the development-mode warning', async () => {
+      expect(await text('kpi-models')).toBe(String(app.models.length));
+      for (const m of app.models) expect(await text(`model-version-${m.id}`)).toBe(m.version);
+      expect(await text('readiness-status')).toBe('ready');
+      expect(await text('auth-mode')).toBe('development');
+      expect(await page.getByTestId('dev-warning').isVisible()).toBe(true);
+      expect(await page.getByTestId('access-warning').isVisible()).toBe(false);
+      expect(await page.getByTestId('panel-queue').isVisible()).toBe(false); // embedded mode
+    });
+
+    it('shows batch sizes as rows over runs for the models that ran', async () => {
+      const rows = await page.getByTestId('inference-table').locator('tbody tr').count();
+      expect(rows).toBeGreaterThan(0);
+    });
+
+    it('runs under its CSP without a script error', () => {
+      expect(pageErrors).toEqual([]);
+    });
+  });
+});
