@@ -1,0 +1,386 @@
+/**
+ * The distributed ScoringEngine: score() enqueues a BullMQ job and resolves with the worker's
+ * result. Results come back through ONE QueueEvents listener per process and a map of pending job
+ * ids raced against the hook deadline (BullMQ's waitUntilFinished adds listeners per job and leaks
+ * them under load). When Redis is unreachable, calls go to the configured fallback at once (the
+ * producer connection has no offline queue, so nothing waits on a dead socket), readiness reports
+ * degraded, and service resumes by itself when ioredis reconnects.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import {
+  scoringInputSchema, type CdsServiceDescriptor, type ModelInfo, type ScoreJobData, type ScoringEngine,
+  type ScoringInput, type ScoringOutput,
+} from '@prognos/contracts';
+import {
+  SCORE_JOB_NAME, checkRedisConfig, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
+} from '@prognos/scorer';
+import type { Config } from '../config';
+import { stageDuration } from '../metrics';
+import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, ScoringRequestError } from './queue-errors';
+import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
+import { scoringOutputSchema } from './scoring-output-schema';
+
+/** pino-compatible subset. */
+export interface QueueLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface QueueScorerDeps {
+  /** Service descriptors and model infos (loadServiceCatalog): job data carries the model versions. */
+  catalog: { services: CdsServiceDescriptor[]; models: ModelInfo[] };
+  /**
+   * Engine used while Redis is unreachable when QUEUE_FALLBACK is 'in-process'; created lazily on
+   * the first outage. @defaultValue createInProcessScorer(loadScorerConfig())
+   */
+  fallback?: () => Promise<ScoringEngine> | ScoringEngine;
+  logger?: QueueLogger;
+}
+
+/** A scorer worker seen through its heartbeat. */
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  provider: string;
+  concurrency: number;
+  started: string;
+  lastSeen: string;
+  /** Batch-size distribution (as the dashboard reads it): bucket upper bound in rows → runs. */
+  batches: Record<string, number>;
+  /** Mean batch size (rows / runs) per model since the worker started. */
+  meanBatch: Record<string, number>;
+  rows: Record<string, number>;
+  runs: Record<string, number>;
+  /** Jobs by outcome since the worker started. */
+  jobs: Record<string, number>;
+}
+
+export interface QueueScorerStats {
+  pending: number;
+  submitted: number;
+  completed: number;
+  failed: number;
+  /** Calls that hit the deadline while their job was queued or running. */
+  deadline: number;
+  /** Of those, jobs still waiting that were removed from the queue at the deadline. */
+  removedAtDeadline: number;
+  /** Calls answered by the fallback (or rejected as unavailable) because Redis was unreachable. */
+  fallback: number;
+}
+
+export interface QueueScorer extends ScoringEngine {
+  readonly mode: 'distributed';
+  /** The BullMQ queue (for @bull-board and queue counts). */
+  readonly queue: Queue;
+  /** Workers online (fresh heartbeat); [] while Redis is unreachable. */
+  workers(): Promise<WorkerInfo[]>;
+  /** Warnings from the Redis configuration check (eviction policy, persistence). */
+  redisWarnings(): string[];
+  stats(): QueueScorerStats;
+  readiness(): Promise<{ ready: boolean; degraded: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
+}
+
+interface PendingCall {
+  input: ScoringInput;
+  deadline: number;
+  enqueuedAt: number;
+  resolve(output: ScoringOutput): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** BullMQ custom ids: no ':' (key separator) and not a bare integer (clashes with generated ids). */
+const SAFE_JOB_ID = /^(?!\d+$)[A-Za-z0-9._-]{1,100}$/;
+/** Replay window of the event stream at start, ms: no completion is missed while QueueEvents connects. */
+const EVENT_REPLAY_MS = 60_000;
+const READINESS_TIMEOUT_MS = 1000;
+
+/**
+ * QueueEvents.close() waits for a connection that never became ready (Redis down since start):
+ * give it a moment, then close its backend by force so no socket or timer is left behind.
+ */
+async function closeEvents(events: QueueEvents): Promise<void> {
+  const closing = events.close().then(() => true, () => true);
+  if (!(await withTimeout(closing, 500, 'closing QueueEvents').catch(() => false))) {
+    await withTimeout(events.getBackend().close(true), 500, 'closing the QueueEvents connection').catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Creates the distributed engine. Resolves at once even when Redis is down (connections retry in
+ * the background); calls are then served by the fallback until Redis answers.
+ */
+export async function createQueueScorer(config: Config, depsOrCatalog: QueueScorerDeps | QueueScorerDeps['catalog']): Promise<QueueScorer> {
+  // A bare catalogue is accepted too (what the composition root has at hand).
+  const deps: QueueScorerDeps = 'catalog' in depsOrCatalog ? depsOrCatalog : { catalog: depsOrCatalog };
+  const redisUrl = config.REDIS_URL;
+  if (!redisUrl) throw new Error('createQueueScorer needs REDIS_URL');
+  const queueName = config.QUEUE_NAME;
+  if (queueName.includes(':')) throw new Error('QUEUE_NAME must not contain ":"');
+  const log: QueueLogger = deps.logger ?? pino({ name: 'prognos-queue', level: config.LOG_LEVEL });
+  const fallbackMode = config.QUEUE_FALLBACK;
+  const keep = { age: config.QUEUE_JOB_RETENTION_S, count: config.QUEUE_JOB_RETENTION_COUNT };
+
+  const versionsByService = new Map<string, Record<string, string>>();
+  for (const service of deps.catalog.services) {
+    const versions: Record<string, string> = {};
+    for (const modelId of service.models) {
+      const model = deps.catalog.models.find((m) => m.id === modelId);
+      if (model) versions[modelId] = model.version;
+    }
+    versionsByService.set(service.id, versions);
+  }
+
+  const stats: QueueScorerStats = { pending: 0, submitted: 0, completed: 0, failed: 0, deadline: 0, removedAtDeadline: 0, fallback: 0 };
+  const pending = new Map<string, PendingCall>();
+  let closed = false;
+  let warnings: string[] = [];
+  let lastError = '';
+
+  // Producer: commands fail fast while disconnected (no offline queue), and it is our gauge of
+  // Redis health. BullMQ shares it (and leaves it open on queue.close()).
+  const producer = new Redis(redisUrl, { ...redisClientOptions('command'), connectionName: 'prognos-http' });
+  producer.on('error', (err: Error) => {
+    if (err.message !== lastError) log.warn({ err: err.message }, 'scoring queue Redis error (will reconnect)');
+    lastError = err.message;
+  });
+
+  // A Queue whose initialisation failed (Redis dropped between 'ready' and its INFO call) stays
+  // broken; replace it rather than rejecting every later add.
+  let queue!: Queue;
+  let queueReady = false;
+  const openQueue = (): void => {
+    const q = new Queue(queueName, { connection: producer });
+    q.on('error', () => { /* producer errors are logged once above */ });
+    queue = q;
+    queueReady = false;
+    q.waitUntilReady().then(() => { if (queue === q) queueReady = true; }, () => {
+      if (queue === q && !closed) openQueue();
+    });
+  };
+  openQueue();
+
+  const events = new QueueEvents(queueName, {
+    connection: { url: redisUrl, ...redisClientOptions('blocking') },
+    lastEventId: `${Date.now() - EVENT_REPLAY_MS}-0`,
+    blockingTimeout: 2000,
+  });
+  events.on('error', () => { /* reconnects by itself */ });
+
+  const usable = (): boolean => !closed && producer.status === 'ready' && queueReady;
+
+  let fallbackEngine: Promise<ScoringEngine> | undefined;
+  const getFallback = (): Promise<ScoringEngine> => {
+    fallbackEngine ??= Promise.resolve()
+      .then(() => (deps.fallback ? deps.fallback() : createInProcessScorer(loadScorerConfig())))
+      .catch((err: unknown) => {
+        fallbackEngine = undefined;
+        log.error({ err: (err as Error).message }, 'in-process fallback scorer could not be created');
+        throw new QueueUnavailableError('scoring queue unavailable and the in-process fallback failed to start');
+      });
+    return fallbackEngine;
+  };
+
+  /** Scores without the queue (Redis unreachable), within the deadline. */
+  const scoreByFallback = (input: ScoringInput, deadline: number): Promise<ScoringOutput> => {
+    stats.fallback += 1;
+    queueFallbacks.inc({ fallback: fallbackMode });
+    if (fallbackMode === 'empty') return Promise.reject(new QueueUnavailableError());
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      getFallback().then((engine) => engine.score(input, { deadline })),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ScoringDeadlineError()), Math.max(0, deadline - Date.now()));
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+
+  const take = (id: string, call: PendingCall): boolean => {
+    if (pending.get(id) !== call) return false;
+    pending.delete(id);
+    clearTimeout(call.timer);
+    queuePending.set(pending.size);
+    return true;
+  };
+
+  /** Redis went away under pending calls: no result can come back, so answer them now. */
+  const reroutePending = (): void => {
+    for (const [id, call] of [...pending]) {
+      if (!take(id, call)) continue;
+      scoreByFallback(call.input, call.deadline).then(call.resolve, call.reject);
+    }
+  };
+
+  producer.on('ready', () => {
+    queueRedisUp.set(1);
+    if (lastError) log.info({ queue: queueName }, 'scoring queue Redis reachable again');
+    lastError = '';
+    void checkRedisConfig(producer).then((w) => {
+      if (w.join() !== warnings.join()) for (const line of w) log.warn({ queue: queueName }, line);
+      warnings = w;
+    });
+  });
+  producer.on('close', () => {
+    queueRedisUp.set(0);
+    if (closed) return;
+    // Lazily create (and warm) the in-process fallback at the first outage, before calls need it.
+    if (fallbackMode === 'in-process') getFallback().catch(() => undefined);
+    reroutePending();
+  });
+  queueRedisUp.set(producer.status === 'ready' ? 1 : 0);
+
+  events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+    const call = pending.get(jobId);
+    if (!call || !take(jobId, call)) return;
+    let value = returnvalue;
+    if (typeof value === 'string') {
+      try { value = JSON.parse(value); } catch { /* fails the shape check below */ }
+    }
+    const parsed = scoringOutputSchema.safeParse(value);
+    if (!parsed.success || parsed.data.correlationId !== jobId) {
+      stats.failed += 1;
+      queueJobs.inc({ outcome: 'invalid_result' });
+      call.reject(new ScoringJobFailedError('invalid_result'));
+      return;
+    }
+    const output = value as ScoringOutput;
+    stats.completed += 1;
+    queueJobs.inc({ outcome: 'completed' });
+    const roundTripS = (Date.now() - call.enqueuedAt) / 1000;
+    stageDuration.observe({ service: output.serviceId, stage: 'queue_wait' }, Math.max(0, roundTripS - output.inferenceMs / 1000));
+    call.resolve(output);
+  });
+  events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+    const call = pending.get(jobId);
+    if (!call || !take(jobId, call)) return;
+    stats.failed += 1;
+    queueJobs.inc({ outcome: 'failed' });
+    call.reject(new ScoringJobFailedError(failedReason));
+  });
+
+  const onDeadline = (id: string): void => {
+    const call = pending.get(id);
+    if (!call || !take(id, call)) return;
+    stats.deadline += 1;
+    queueJobs.inc({ outcome: 'deadline' });
+    call.reject(new ScoringDeadlineError());
+    // Shed the work nobody waits for: a job still waiting is removed (an active one is locked and
+    // left to its worker; a stalled one expires at pick-up).
+    if (usable()) {
+      queue.remove(id).then((n) => { if (n > 0) stats.removedAtDeadline += 1; }, () => undefined);
+    }
+  };
+
+  const score = (input: ScoringInput, options: { deadline: number }): Promise<ScoringOutput> => {
+    if (closed) return Promise.reject(new ScoringRequestError('scoring engine is closed'));
+    const deadline = options.deadline;
+    const now = Date.now();
+    if (!Number.isFinite(deadline)) return Promise.reject(new ScoringRequestError('deadline must be epoch milliseconds'));
+    if (deadline <= now) return Promise.reject(new ScoringDeadlineError());
+    // Only features and provenance may cross Redis; the strict schema refuses anything else.
+    const checked = scoringInputSchema.safeParse(input);
+    if (!checked.success) return Promise.reject(new ScoringRequestError('scoring input does not match scoringInputSchema'));
+    const id = input.correlationId;
+    if (!SAFE_JOB_ID.test(id)) return Promise.reject(new ScoringRequestError('correlationId must match [A-Za-z0-9._-]{1,100} and not be a bare integer'));
+    if (pending.has(id)) return Promise.reject(new ScoringRequestError('a job with this correlationId is already pending'));
+    if (!usable()) return scoreByFallback(input, deadline);
+
+    const data: ScoreJobData = {
+      input: checked.data as ScoringInput,
+      modelVersions: versionsByService.get(input.serviceId) ?? {},
+      deadline,
+    };
+    return new Promise<ScoringOutput>((resolve, reject) => {
+      const call: PendingCall = {
+        input: data.input, deadline, enqueuedAt: now, resolve, reject,
+        timer: setTimeout(() => onDeadline(id), deadline - now),
+      };
+      pending.set(id, call);
+      queuePending.set(pending.size);
+      stats.submitted += 1;
+      queue.add(SCORE_JOB_NAME, data, {
+        jobId: id,
+        // One attempt: a retry could only start after the hook has answered.
+        attempts: 1,
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      }).catch((err: Error) => {
+        // The connection dropped during the add: score without the queue instead.
+        if (!take(id, call)) return;
+        stats.submitted -= 1;
+        log.debug({ err: err.message }, 'enqueue failed; using the fallback');
+        scoreByFallback(call.input, deadline).then(resolve, reject);
+      });
+    });
+  };
+
+  const workers = async (): Promise<WorkerInfo[]> => {
+    if (!usable()) return [];
+    const beats = await withTimeout(readHeartbeats(producer, queueName), READINESS_TIMEOUT_MS, 'reading worker heartbeats');
+    return beats.map((b) => {
+      const meanBatch: Record<string, number> = {};
+      const rows: Record<string, number> = {};
+      const runs: Record<string, number> = {};
+      for (const [model, s] of Object.entries(b.batches ?? {})) {
+        rows[model] = s.rows;
+        runs[model] = s.runs;
+        meanBatch[model] = s.runs > 0 ? s.rows / s.runs : 0;
+      }
+      return {
+        id: b.id, host: b.host, pid: b.pid, provider: b.provider, concurrency: b.concurrency, started: b.started,
+        lastSeen: b.lastSeen, batches: b.batchSizes ?? {}, meanBatch, rows, runs, jobs: b.jobs ?? {},
+      };
+    });
+  };
+
+  return {
+    mode: 'distributed',
+    get queue() { return queue; },
+    score,
+    workers,
+    redisWarnings: () => [...warnings],
+    stats: () => ({ ...stats, pending: pending.size }),
+    async readiness() {
+      const checks: Record<string, { ok: boolean; detail?: string }> = {};
+      const redisOk = usable();
+      checks.redis = redisOk
+        ? { ok: true, detail: warnings.length ? `connected; WARNING: ${warnings.join('; ')}` : 'connected' }
+        : { ok: false, detail: `unreachable (${producer.status}); degraded: fallback '${fallbackMode}'` };
+      let online: WorkerInfo[] = [];
+      let workerError: string | undefined;
+      if (redisOk) {
+        try { online = await workers(); } catch (err) { workerError = (err as Error).message; }
+      }
+      checks.workers = online.length > 0
+        ? { ok: true, detail: `${online.length} online (${[...new Set(online.map((w) => w.provider))].join(', ')})` }
+        : { ok: false, detail: workerError ?? (redisOk ? 'no scorer worker online: hooks answer no cards at the deadline' : 'unknown while Redis is unreachable') };
+      const ready = checks.redis.ok && checks.workers.ok;
+      return { ready, degraded: !ready, checks };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const [id, call] of [...pending]) {
+        if (take(id, call)) call.reject(new ScoringRequestError('scoring engine is closing'));
+      }
+      producer.disconnect();
+      await Promise.allSettled([closeEvents(events), queue.close()]);
+      queueRedisUp.set(0);
+      const engine = await fallbackEngine?.catch(() => undefined);
+      await engine?.close();
+    },
+  };
+}

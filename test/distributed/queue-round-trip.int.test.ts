@@ -1,0 +1,124 @@
+/**
+ * Distributed mode on the real Redis (127.0.0.1:6379): the HTTP side's QueueScorer, a BullMQ worker
+ * running the real in-process scorer, results through one QueueEvents listener.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JOB_FAILURE, SCORE_JOB_NAME, startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
+import type { InProcessScorer } from '@prognos/scorer';
+import { createQueueScorer, ScoringDeadlineError, ScoringRequestError, type QueueScorer } from '../../services/cds-hooks/src/queue';
+import { ckdInput, comparable } from './support/scoring-fixture';
+import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, realScorer, settle, uniqueQueueName } from './support/harness';
+import { waitFor } from './support/worker-process';
+
+describe('distributed scoring through BullMQ', () => {
+  const queueName = uniqueQueueName();
+  let engine: InProcessScorer;
+  let worker: ScoreWorker;
+  let scorer: QueueScorer;
+
+  beforeAll(async () => {
+    engine = await realScorer();
+    worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, concurrency: 16, heartbeatMs: 300 });
+    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
+    await waitFor(async () => (await scorer.readiness()).ready, 10_000, 'a worker heartbeat');
+  });
+
+  afterAll(async () => {
+    await scorer?.close();
+    await worker?.close(2000);
+    await engine?.close();
+    await cleanupQueue(SHARED_REDIS_URL, queueName);
+  });
+
+  it('returns the same ScoringOutput through the queue as the in-process scorer for the same input', async () => {
+    const input = ckdInput();
+    const direct = await engine.score(input, { deadline: Date.now() + 5000 });
+    const queued = await scorer.score(input, { deadline: Date.now() + 5000 });
+    expect(queued.cards.length).toBeGreaterThan(0);
+    expect(comparable(queued)).toEqual(comparable(direct));
+    expect(queued.executionProvider).toBe(engine.executionProvider);
+  });
+
+  it('answers 64 concurrent calls, each with its own result, and reports the worker with its batch statistics', async () => {
+    const inputs = Array.from({ length: 64 }, (_, i) => ckdInput({ egfr: 12 + (i % 40) }));
+    const outputs = await Promise.all(inputs.map((input) => scorer.score(input, { deadline: Date.now() + 5000 })));
+    outputs.forEach((out, i) => expect(out.correlationId).toBe(inputs[i].correlationId));
+    // Different eGFR, different KFRE risk: results are not crossed between calls.
+    const risk = (o: (typeof outputs)[number]) => o.predictions.find((p) => p.modelId === 'kfre-4var-na' && p.horizonYears === 5)?.value;
+    expect(risk(outputs[0])).toBeGreaterThan(risk(outputs[20]) as number);
+
+    await new Promise((r) => setTimeout(r, 700)); // one heartbeat later
+    const online = await scorer.workers();
+    expect(online).toHaveLength(1);
+    expect(online[0].id).toBe(worker.id);
+    expect(online[0].provider).toBe(engine.executionProvider);
+    expect(online[0].rows['kfre-4var-na']).toBeGreaterThanOrEqual(65);
+    expect(online[0].runs['kfre-4var-na']).toBeLessThanOrEqual(online[0].rows['kfre-4var-na']);
+    expect(online[0].jobs.completed).toBeGreaterThanOrEqual(65);
+    expect(online[0].meanBatch['kfre-4var-na']).toBeGreaterThanOrEqual(1);
+    // The batch-size distribution (what the dashboard plots) accounts for every onnxruntime run.
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    expect(sum(online[0].batches)).toBe(sum(online[0].runs));
+    const ready = await scorer.readiness();
+    expect(ready).toMatchObject({ ready: true, degraded: false, checks: { redis: { ok: true }, workers: { ok: true } } });
+  });
+
+  it('refuses input that does not match the scoring contract without enqueuing it', async () => {
+    const input = { ...ckdInput(), patientName: 'Jane Doe' } as unknown as ReturnType<typeof ckdInput>;
+    const before = scorer.stats().submitted;
+    await expect(scorer.score(input, { deadline: Date.now() + 1000 })).rejects.toBeInstanceOf(ScoringRequestError);
+    expect(scorer.stats().submitted).toBe(before);
+  });
+
+  it('has a worker drop a job whose deadline passed before pick-up, as expired and without retry', async () => {
+    const queue = new Queue(queueName, { connection: { url: SHARED_REDIS_URL } });
+    const events = new QueueEvents(queueName, { connection: { url: SHARED_REDIS_URL } });
+    await events.waitUntilReady();
+    const input = ckdInput();
+    const failed = new Promise<{ failedReason: string }>((resolve) => {
+      events.on('failed', (e) => { if (e.jobId === input.correlationId) resolve(e); });
+    });
+    await queue.add(SCORE_JOB_NAME, { input, modelVersions: {}, deadline: Date.now() - 1 }, { jobId: input.correlationId, attempts: 1 });
+    expect((await failed).failedReason).toBe(JOB_FAILURE.expired);
+    const job = await queue.getJob(input.correlationId);
+    expect(job?.attemptsMade).toBe(1);
+    expect(worker.counts().expired).toBeGreaterThanOrEqual(1);
+    await events.close();
+    await queue.close();
+  });
+});
+
+describe('distributed scoring with no worker running', () => {
+  const queueName = uniqueQueueName();
+  let scorer: QueueScorer;
+
+  beforeAll(async () => {
+    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
+    await waitFor(async () => (await scorer.readiness()).checks.redis.ok, 5000, 'Redis');
+  });
+
+  afterAll(async () => {
+    await scorer?.close();
+    await cleanupQueue(SHARED_REDIS_URL, queueName);
+  });
+
+  it('rejects at the deadline, reports not ready, and leaves no job waiting', async () => {
+    const start = Date.now();
+    const result = await settle(scorer.score(ckdInput(), { deadline: start + 400 }), start);
+    expect(result.ok).toBe(false);
+    expect(result.error).toBeInstanceOf(ScoringDeadlineError);
+    expect(result.atMs).toBeGreaterThanOrEqual(399);
+    expect(result.atMs).toBeLessThan(550);
+    expect(scorer.stats()).toMatchObject({ pending: 0, submitted: 1, deadline: 1 });
+
+    const readiness = await scorer.readiness();
+    expect(readiness.ready).toBe(false);
+    expect(readiness.checks.workers.ok).toBe(false);
+
+    const redis = new Redis(SHARED_REDIS_URL);
+    await waitFor(async () => (await redis.llen(`bull:${queueName}:wait`)) === 0, 2000, 'the expired job to leave the wait list');
+    await redis.quit();
+    expect(scorer.stats().removedAtDeadline).toBe(1);
+  });
+});
