@@ -47,6 +47,8 @@ COPY --from=build --chown=node:node /app/libs/fhir-features/dist libs/fhir-featu
 COPY --from=build --chown=node:node /app/services/scorer/dist services/scorer/dist
 COPY --from=build --chown=node:node /app/services/scorer/models services/scorer/models
 COPY --from=build --chown=node:node /app/services/cds-hooks/dist services/cds-hooks/dist
+# The dashboard page and its scripts (Chart.js itself comes from node_modules).
+COPY --from=build --chown=node:node /app/services/cds-hooks/static services/cds-hooks/static
 USER node
 
 # ---- HTTP service -----------------------------------------------------------------------------

@@ -101,7 +101,6 @@ async function scoreWithinDeadline(
 ): Promise<ScoringOutput | undefined> {
   const remaining = deadline - Date.now();
   if (remaining <= 0) return undefined;
-  const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), remaining); });
   try {
@@ -114,11 +113,8 @@ async function scoreWithinDeadline(
       log.error('scoring answer does not match the request');
       return undefined;
     }
-    const elapsed = (performance.now() - t0) / 1000;
+    // queue_wait (distributed) is recorded by the queue engine, which knows the round trip.
     stageDuration.observe({ service: input.serviceId, stage: 'inference' }, result.inferenceMs / 1000);
-    if (engine.mode === 'distributed') {
-      stageDuration.observe({ service: input.serviceId, stage: 'queue_wait' }, Math.max(0, elapsed - result.inferenceMs / 1000));
-    }
     return result;
   } catch (e) {
     log.warn({ err: (e as Error)?.message }, 'scoring failed');
