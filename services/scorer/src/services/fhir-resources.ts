@@ -87,22 +87,34 @@ export function horizonOf(record: PredictionRecord): number | undefined {
  */
 export function riskAssessment(args: { modelId: string; modelVersion: string; modelTitle: string; asOf: string; predictions: RiskPrediction[] }): Record<string, unknown> {
   return {
-    resourceType: 'RiskAssessment',
-    status: 'final',
-    subject: { reference: PATIENT_REFERENCE },
-    occurrenceDateTime: args.asOf,
-    method: {
-      coding: [{ system: SYSTEM.model, code: args.modelId, display: `${args.modelTitle} v${args.modelVersion}` }],
-      text: `${args.modelTitle} (${args.modelId} v${args.modelVersion})`,
-    },
+    ...riskAssessmentHeader(args.modelId, args.modelTitle, args.modelVersion, args.asOf),
     prediction: args.predictions.map((p) => ({
       outcome: { coding: [coding(p.outcome)], text: p.outcome.text },
       probabilityDecimal: p.record.value,
-      whenRange: {
-        low: { value: 0, unit: 'a', system: SYSTEM.ucum, code: 'a' },
-        high: { value: p.horizonYears, unit: 'a', system: SYSTEM.ucum, code: 'a' },
-      },
+      whenRange: yearsFromNow(p.horizonYears),
     })),
+  };
+}
+
+/** What every RiskAssessment we file shares: final, about the patient, as of the hook time, by this method. */
+function riskAssessmentHeader(methodId: string, methodTitle: string, version: string, asOf: string): Record<string, unknown> {
+  return {
+    resourceType: 'RiskAssessment',
+    status: 'final',
+    subject: { reference: PATIENT_REFERENCE },
+    occurrenceDateTime: asOf,
+    method: {
+      coding: [{ system: SYSTEM.model, code: methodId, display: `${methodTitle} v${version}` }],
+      text: `${methodTitle} (${methodId} v${version})`,
+    },
+  };
+}
+
+/** whenRange 0..horizon years (UCUM `a`). */
+function yearsFromNow(horizonYears: number): Record<string, unknown> {
+  return {
+    low: { value: 0, unit: 'a', system: SYSTEM.ucum, code: 'a' },
+    high: { value: horizonYears, unit: 'a', system: SYSTEM.ucum, code: 'a' },
   };
 }
 
@@ -119,21 +131,11 @@ export function pointScoreRiskAssessment(args: {
   level: 'low' | 'moderate' | 'high'; horizonYears: number;
 }): Record<string, unknown> {
   return {
-    resourceType: 'RiskAssessment',
-    status: 'final',
-    subject: { reference: PATIENT_REFERENCE },
-    occurrenceDateTime: args.asOf,
-    method: {
-      coding: [{ system: SYSTEM.model, code: args.scoreId, display: `${args.scoreTitle} v${args.version}` }],
-      text: `${args.scoreTitle} (${args.scoreId} v${args.version})`,
-    },
+    ...riskAssessmentHeader(args.scoreId, args.scoreTitle, args.version, args.asOf),
     prediction: [{
       outcome: { coding: [coding(args.outcome)], text: args.outcome.text },
       qualitativeRisk: { coding: [{ system: SYSTEM.riskProbability, code: args.level, display: `${args.level[0]!.toUpperCase()}${args.level.slice(1)} likelihood` }] },
-      whenRange: {
-        low: { value: 0, unit: 'a', system: SYSTEM.ucum, code: 'a' },
-        high: { value: args.horizonYears, unit: 'a', system: SYSTEM.ucum, code: 'a' },
-      },
+      whenRange: yearsFromNow(args.horizonYears),
       rationale: `${args.scoreTitle} score ${args.score}`,
     }],
   };
