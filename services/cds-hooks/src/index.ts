@@ -13,3 +13,4 @@ export { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feed
 export { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 export { RedisFeedbackStore } from './feedback/redis-feedback-store';
 export type { FeedbackStore, FeedbackRecord, FeedbackSummary } from './feedback/feedback-store';
+export { runHook, type HookDependencies, type HookConfig } from './pipeline/run-hook';

@@ -37,7 +37,8 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
   };
   if (src.descriptor.usesDraftOrders) {
     input.draftOrders = summarizeDraftOrders(src.draftOrders);
-    if (src.selections && src.draftOrders) {
+    // Only order-select validates `selections`; other hooks may carry anything under that name.
+    if (Array.isArray(src.selections) && src.draftOrders) {
       const index = new Map((src.draftOrders.entry ?? []).map((e, i) => [`${e.resource?.resourceType}/${e.resource?.id}`, i]));
       input.selectedDraftOrderIndexes = src.selections.map((s) => index.get(s)).filter((i): i is number => i !== undefined);
     }

@@ -60,9 +60,19 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // fetch() links its body to `signal` only through a WeakRef (undici): after a GC the abort no
+  // longer reaches a body being read, and a server dripping bytes held the hook for 27 s. So every
+  // read is raced against the signal here, and the body is cancelled on abort.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new FhirQueryError('timeout', 'FHIR query timed out'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), aborted]);
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
@@ -72,9 +82,14 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
       chunks.push(value);
     }
   } catch (e) {
-    if (e instanceof FhirQueryError) throw e;
+    if (e instanceof FhirQueryError) {
+      if (e.outcome === 'timeout') await reader.cancel().catch(() => undefined);
+      throw e;
+    }
     if (signal.aborted) throw new FhirQueryError('timeout', 'FHIR query timed out');
     throw new FhirQueryError('http_error', 'FHIR response could not be read');
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -125,7 +125,16 @@ export async function gatherRecord(
     }
   };
 
-  const budget = (): AbortSignal => AbortSignal.timeout(Math.max(1, Math.min(options.queryTimeoutMs, options.deadline - Date.now())));
+  // Not AbortSignal.timeout(): Node holds those signals weakly, so a GC while a body is being read
+  // collects the signal and its timer never fires (a dripping server then held a hook for 27 s).
+  // A timer that references its controller keeps the budget alive; every timer is cleared below.
+  const timers: NodeJS.Timeout[] = [];
+  const budget = (): AbortSignal => {
+    const controller = new AbortController();
+    const ms = Math.max(1, Math.min(options.queryTimeoutMs, options.deadline - Date.now()));
+    timers.push(setTimeout(() => controller.abort(new DOMException('FHIR query budget exhausted', 'TimeoutError')), ms));
+    return controller.signal;
+  };
 
   const fetchKey = async (key: string): Promise<{ source: KeySource; resources: Resource[] }> => {
     if (!base) throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
@@ -160,6 +169,7 @@ export async function gatherRecord(
 
   const keys = Object.keys(descriptor.prefetch);
   const settled = await Promise.allSettled(keys.map((k) => resolveKey(k)));
+  for (const t of timers) clearTimeout(t);
   const report: Record<string, KeyReport> = {};
   const byRef = new Map<string, Resource>();
   const anonymous: Resource[] = [];

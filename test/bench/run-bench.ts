@@ -1,0 +1,397 @@
+/**
+ * `npm run bench`: the service benchmark (not a test). Builds realistic hook calls, measures THE
+ * FLOOR (same calls through the same pipeline in one process, no HTTP, no queue), then starts the
+ * real service (`node services/cds-hooks/dist/main.js`) and drives it with autocannon at 10
+ * connections, in embedded mode and distributed mode with one and two scorer workers (BullMQ on
+ * REDIS_URL, a unique queue per run). Prints markdown tables and writes the raw figures as JSON.
+ *
+ * Environment (all optional):
+ *   BENCH_DURATION_S   seconds per autocannon scenario                       @defaultValue 10
+ *   BENCH_WARMUP_S     warm-up before each scenario, not counted              @defaultValue 2
+ *   BENCH_FLOOR_S      seconds per floor measurement                          @defaultValue 5
+ *   BENCH_CURVE_S      seconds per service point of the cost curve           @defaultValue 3
+ *   BENCH_CURVE_SIZES  record sizes of the cost curve                         @defaultValue 100,500,1000,2000,5000,10000,20000
+ *   BENCH_SOAK_S       embedded mixed-traffic soak (RSS over time); 0 = none  @defaultValue 60
+ *   BENCH_CONNECTIONS  concurrent connections / calls in flight               @defaultValue 10
+ *   BENCH_MODES        embedded,distributed-1,distributed-2                   @defaultValue all three
+ *   BENCH_REDIS_URL    Redis for distributed mode                            @defaultValue redis://127.0.0.1:6379
+ *   BENCH_CPU_PROF=1   run the embedded service under --cpu-prof and summarise self time by function
+ *   BENCH_JSON         output file                                            @defaultValue bench-results/service-bench.json
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  generatedRecords, meanOf, orderSignCalls, patientViewCalls, syntheaRecords, type HookCall,
+} from './bench-requests';
+import { driveLoad, type LoadResult } from './drive-load';
+import { createFloor, type Floor, type FloorResult } from './measure-floor';
+import { addCounters, countersOf, diffCounters, scrape, type CounterSnapshot } from './prometheus-text';
+import {
+  MB, REPO_ROOT, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
+} from './processes';
+import { summarizeCpuProfile, formatProfileSummary } from './summarize-cpu-profile';
+
+const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+const DURATION_S = num(process.env.BENCH_DURATION_S, 10);
+const WARMUP_S = num(process.env.BENCH_WARMUP_S, 2);
+const FLOOR_S = num(process.env.BENCH_FLOOR_S, 5);
+const CURVE_S = num(process.env.BENCH_CURVE_S, 3);
+const CURVE_SIZES = (process.env.BENCH_CURVE_SIZES ?? '100,500,1000,2000,5000,10000,20000').split(',').map(Number).filter((n) => n > 0);
+const SOAK_S = num(process.env.BENCH_SOAK_S, 60);
+const CONNECTIONS = num(process.env.BENCH_CONNECTIONS, 10);
+const MODES = (process.env.BENCH_MODES ?? 'embedded,distributed-1,distributed-2').split(',').map((s) => s.trim());
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const JSON_OUT = process.env.BENCH_JSON ?? path.join(REPO_ROOT, 'bench-results', 'service-bench.json');
+/** Bodies of the cost curve's 20,000-resource records exceed the 5 MB default (uncapped prefetch). */
+const SERVICE_ENV = { BODY_LIMIT: '64mb', LOG_LEVEL: 'warn' };
+
+const TARGETS = { embeddedP99Ms: 50, distributedP99Ms: 75, floorShare: 0.6 };
+
+interface Scenario {
+  name: string;
+  description: string;
+  calls: HookCall[];
+}
+
+interface ScenarioRow {
+  mode: string;
+  scenario: string;
+  load: LoadResult;
+  counters: CounterSnapshot;
+  avgBatch: number;
+  serviceRssMb: number;
+  serviceHwmMb: number;
+  workersRssMb: number[];
+  floor: FloorResult;
+}
+
+const log = (...a: unknown[]) => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`); };
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+
+function buildScenarios(services: Parameters<typeof patientViewCalls>[0], asOf: Date): Scenario[] {
+  const small = generatedRecords(100, asOf);
+  const median = generatedRecords(1000, asOf);
+  const large = generatedRecords(10_000, asOf);
+  const synthea = syntheaRecords(8);
+  const list: Scenario[] = [
+    { name: 'pv-small', description: 'patient-view, generated 100-resource records', calls: patientViewCalls(services, small) },
+    { name: 'pv-median', description: 'patient-view, generated 1,000-resource records', calls: patientViewCalls(services, median) },
+    { name: 'pv-large', description: 'patient-view, generated 10,000-resource records', calls: patientViewCalls(services, large) },
+  ];
+  if (synthea.length > 0) list.push({ name: 'pv-synthea', description: `patient-view, ${synthea.length} shared Synthea R4 records`, calls: patientViewCalls(services, synthea) });
+  else log('shared Synthea data not found: pv-synthea skipped (set PROGNOS_SHARED_DIR)');
+  list.push({ name: 'os-median', description: 'order-sign (medication-safety) with draft orders, 1,000-resource records', calls: orderSignCalls(services, median) });
+  return list;
+}
+
+async function runScenario(
+  mode: string, scenario: Scenario, service: ServiceProcess, workers: WorkerProcess[], floor: FloorResult,
+): Promise<ScenarioRow> {
+  if (WARMUP_S > 0) await driveLoad(service.url, scenario.calls, { connections: CONNECTIONS, durationS: WARMUP_S });
+  const metricsOf = async (): Promise<CounterSnapshot> => {
+    const svc = countersOf(await scrape(`${service.url}/metrics`));
+    if (workers.length === 0) return svc;
+    let w: CounterSnapshot = { deadlineMisses: 0, inferenceRows: 0, inferenceRuns: 0 };
+    for (const wk of workers) w = addCounters(w, countersOf(await scrape(wk.metricsUrl)));
+    return { deadlineMisses: svc.deadlineMisses, inferenceRows: w.inferenceRows, inferenceRuns: w.inferenceRuns };
+  };
+  const before = await metricsOf();
+  const sampler = sampleRss([service.pid, ...workers.map((w) => w.pid)]);
+  const load = await driveLoad(service.url, scenario.calls, { connections: CONNECTIONS, durationS: DURATION_S });
+  const peaks = sampler.stop();
+  const counters = diffCounters(await metricsOf(), before);
+  const row: ScenarioRow = {
+    mode, scenario: scenario.name, load, counters,
+    avgBatch: counters.inferenceRuns > 0 ? counters.inferenceRows / counters.inferenceRuns : Number.NaN,
+    serviceRssMb: (peaks[service.pid] ?? 0) / MB,
+    serviceHwmMb: readMemory(service.pid).hwm / MB,
+    workersRssMb: workers.map((w) => (peaks[w.pid] ?? 0) / MB),
+    floor,
+  };
+  log(`${mode} ${scenario.name}: ${f0(load.throughput)} req/s, p50 ${f1(load.p50)} p95 ${f1(load.p95)} p99 ${f1(load.p99)} ms, `
+    + `errors ${load.errors}, non-2xx ${load.non2xx}, misses ${counters.deadlineMisses}, batch ${f2(row.avgBatch)}, `
+    + `floor ${f0(floor.throughput)} req/s → ${f2(load.throughput / floor.throughput)}`);
+  return row;
+}
+
+async function cleanupQueue(queueName: string): Promise<void> {
+  const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const pattern of [`prognos:worker*:${queueName}*`, `bull:${queueName}:*`, `bench:*:${queueName}`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function redisAnswers(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, FloorResult>): Promise<{ rows: ScenarioRow[]; profile?: string }> {
+  const workersWanted = mode === 'embedded' ? 0 : Number(mode.split('-')[1] ?? 1);
+  const queueName = `bench-${randomUUID()}`;
+  const env: Record<string, string> = { ...SERVICE_ENV };
+  if (workersWanted > 0) {
+    if (!(await redisAnswers())) {
+      log(`${mode}: no Redis at ${REDIS_URL}: skipped`);
+      return { rows: [] };
+    }
+    Object.assign(env, { REDIS_URL, QUEUE_NAME: queueName, FEEDBACK_STREAM_KEY: `bench:feedback:${queueName}` });
+  }
+  const profileDir = CPU_PROF && mode === 'embedded' ? fs.mkdtempSync(path.join(os.tmpdir(), 'prognos-prof-')) : undefined;
+  const workers: WorkerProcess[] = [];
+  let service: ServiceProcess | undefined;
+  const rows: ScenarioRow[] = [];
+  try {
+    for (let i = 0; i < workersWanted; i++) workers.push(await startWorker({ REDIS_URL, QUEUE_NAME: queueName, LOG_LEVEL: 'warn' }));
+    service = await startService(env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    log(`${mode}: service pid ${service.pid}${workers.length ? `, workers ${workers.map((w) => w.pid).join(', ')}` : ''}`);
+    for (const s of scenarios) rows.push(await runScenario(mode, s, service, workers, floors.get(s.name)!));
+  } finally {
+    await service?.stop(10_000);
+    for (const w of workers) await w.stop(10_000);
+    if (workersWanted > 0) await cleanupQueue(queueName).catch((e: unknown) => log(`cleanup failed: ${(e as Error).message}`));
+  }
+  let profile: string | undefined;
+  if (profileDir) {
+    const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) profile = path.join(profileDir, file);
+  }
+  return { rows, profile };
+}
+
+interface CurvePoint {
+  size: number;
+  prefetchResources: number;
+  bodyKb: number;
+  cappedPrefetchResources: number;
+  cappedFloorMs: number;
+  floorMs: number;
+  floorThroughput: number;
+  serviceP50: number;
+  serviceP99: number;
+  serviceThroughput: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function runCostCurve(floor: Floor, asOf: Date): Promise<CurvePoint[]> {
+  const service = await startService(SERVICE_ENV);
+  const points: CurvePoint[] = [];
+  try {
+    for (const size of CURVE_SIZES) {
+      const records = generatedRecords(size, asOf);
+      const uncapped = patientViewCalls(floor.services, records, 'uncapped');
+      const capped = patientViewCalls(floor.services, records, 'capped');
+      const cappedFloor = await floor.measure(capped, { durationS: 0.5, serialCalls: capped.length * 2 });
+      const fl = await floor.measure(uncapped, { durationS: Math.max(1, CURVE_S / 2), serialCalls: uncapped.length * (size > 5000 ? 1 : 3) });
+      if (WARMUP_S > 0) await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: 1 });
+      const load = await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: CURVE_S, timeoutS: 30 });
+      const p: CurvePoint = {
+        size,
+        prefetchResources: meanOf(uncapped, 'prefetchResources'),
+        bodyKb: meanOf(uncapped, 'bodyBytes') / 1024,
+        cappedPrefetchResources: meanOf(capped, 'prefetchResources'),
+        cappedFloorMs: cappedFloor.serialMs,
+        floorMs: fl.serialMs,
+        floorThroughput: fl.throughput,
+        serviceP50: load.p50,
+        serviceP99: load.p99,
+        serviceThroughput: load.throughput,
+        errors: load.errors,
+        non2xx: load.non2xx,
+      };
+      points.push(p);
+      log(`curve ${size}: prefetch ${f0(p.prefetchResources)} res, ${f0(p.bodyKb)} KB, floor ${f2(p.floorMs)} ms/call, service p50 ${f1(p.serviceP50)} ms`);
+    }
+  } finally {
+    await service.stop(10_000);
+  }
+  return points;
+}
+
+interface SoakResult {
+  durationS: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  p99: number;
+  rssStartMb: number;
+  rssMaxMb: number;
+  rssEndMb: number;
+  /** RSS growth over the second half of the soak, MB/min (≈ 0 when bounded). */
+  secondHalfSlopeMbPerMin: number;
+  samples: { t: number; rssMb: number }[];
+}
+
+async function runSoak(calls: HookCall[]): Promise<SoakResult> {
+  const service = await startService(SERVICE_ENV);
+  try {
+    await driveLoad(service.url, calls, { connections: CONNECTIONS, durationS: Math.max(2, WARMUP_S) });
+    const t0 = Date.now();
+    const samples: { t: number; rssMb: number }[] = [{ t: 0, rssMb: readMemory(service.pid).rss / MB }];
+    const timer = setInterval(() => samples.push({ t: (Date.now() - t0) / 1000, rssMb: readMemory(service.pid).rss / MB }), 1000);
+    const load = await driveLoad(service.url, calls, { connections: CONNECTIONS, durationS: SOAK_S });
+    clearInterval(timer);
+    samples.push({ t: (Date.now() - t0) / 1000, rssMb: readMemory(service.pid).rss / MB });
+    const half = samples.filter((s) => s.t >= SOAK_S / 2);
+    const slope = linearFit(half.map((s) => s.t / 60), half.map((s) => s.rssMb)).b;
+    return {
+      durationS: load.durationS, requests: load.requests, errors: load.errors, non2xx: load.non2xx, p99: load.p99,
+      rssStartMb: samples[0]!.rssMb, rssMaxMb: Math.max(...samples.map((s) => s.rssMb)), rssEndMb: samples[samples.length - 1]!.rssMb,
+      secondHalfSlopeMbPerMin: slope, samples,
+    };
+  } finally {
+    await service.stop(10_000);
+  }
+}
+
+/** Least squares y = a + b·x, with R². */
+export function linearFit(x: number[], y: number[]): { a: number; b: number; r2: number } {
+  const n = x.length;
+  if (n < 2) return { a: y[0] ?? 0, b: 0, r2: 1 };
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0; let sxx = 0; let syy = 0;
+  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
+  const b = sxx === 0 ? 0 : sxy / sxx;
+  const a = my - b * mx;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { a, b, r2 };
+}
+
+function scenarioTable(rows: ScenarioRow[], scenarios: Scenario[]): string {
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  const head = '| mode | scenario | prefetch res. | body KB | req/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | with cards | deadline misses | avg batch | peak RSS service MB | peak RSS workers MB | floor req/s | service / floor |\n'
+    + '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map((r) => {
+    const s = byName.get(r.scenario)!;
+    return `| ${r.mode} | ${r.scenario} | ${f0(meanOf(s.calls, 'prefetchResources'))} | ${f0(meanOf(s.calls, 'bodyBytes') / 1024)} | ${f0(r.load.throughput)} | ${f1(r.load.p50)} | ${f1(r.load.p95)} | ${f1(r.load.p99)} | ${r.load.errors} | ${r.load.non2xx} | ${f0((100 * r.load.withCards) / Math.max(1, r.load.requests))} % | ${r.counters.deadlineMisses} | ${f2(r.avgBatch)} | ${f0(r.serviceRssMb)} | ${r.workersRssMb.map(f0).join(' / ') || '–'} | ${f0(r.floor.throughput)} | ${f2(r.load.throughput / r.floor.throughput)} |`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+function floorTable(scenarios: Scenario[], floors: Map<string, FloorResult>): string {
+  const head = '| scenario | calls in rotation | floor req/s (10 in flight) | p50 ms | p95 ms | p99 ms | ms per call (1 in flight) | with cards | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+  return [head, ...scenarios.map((s) => {
+    const f = floors.get(s.name)!;
+    return `| ${s.name} | ${s.calls.length} | ${f0(f.throughput)} | ${f1(f.p50)} | ${f1(f.p95)} | ${f1(f.p99)} | ${f2(f.serialMs)} | ${f0((100 * f.withCards) / Math.max(1, f.requests))} % | ${f.failures} |`;
+  })].join('\n');
+}
+
+function curveTable(points: CurvePoint[]): string {
+  const head = '| record resources | prefetch res. (uncapped) | body KB | floor ms/call | floor req/s | service p50 ms | service p99 ms | service req/s | service ms/call (1 / req/s) | errors / non-2xx | prefetch res. (capped) | floor ms/call (capped) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  return [head, ...points.map((p) => `| ${f0(p.size)} | ${f0(p.prefetchResources)} | ${f0(p.bodyKb)} | ${f2(p.floorMs)} | ${f0(p.floorThroughput)} | ${f1(p.serviceP50)} | ${f1(p.serviceP99)} | ${f0(p.serviceThroughput)} | ${f1(1000 / p.serviceThroughput)} | ${p.errors} / ${p.non2xx} | ${f0(p.cappedPrefetchResources)} | ${f2(p.cappedFloorMs)} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const asOf = new Date();
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  log(`machine: ${machine}`);
+  const floor = await createFloor();
+  const scenarios = buildScenarios(floor.services, asOf);
+  log(`scenarios: ${scenarios.map((s) => `${s.name} (${s.calls.length} calls)`).join(', ')}`);
+
+  const floors = new Map<string, FloorResult>();
+  for (const s of scenarios) {
+    const f = await floor.measure(s.calls, { durationS: FLOOR_S, concurrency: CONNECTIONS });
+    floors.set(s.name, f);
+    log(`floor ${s.name}: ${f0(f.throughput)} req/s, ${f2(f.serialMs)} ms/call, p99 ${f1(f.p99)} ms, cards ${f.withCards}/${f.requests}, failures ${f.failures}`);
+  }
+
+  const rows: ScenarioRow[] = [];
+  let profileText: string | undefined;
+  for (const mode of MODES) {
+    const r = await runMode(mode, scenarios, floors);
+    rows.push(...r.rows);
+    if (r.profile) {
+      profileText = formatProfileSummary(summarizeCpuProfile(JSON.parse(fs.readFileSync(r.profile, 'utf8'))), 30);
+      log(`cpu profile: ${r.profile}`);
+    }
+  }
+
+  const curve = CURVE_SIZES.length > 0 ? await runCostCurve(floor, asOf) : [];
+  const fit = linearFit(curve.map((p) => p.prefetchResources), curve.map((p) => p.floorMs));
+  const fitService = linearFit(curve.map((p) => p.prefetchResources), curve.map((p) => 1000 / p.serviceThroughput));
+
+  let soak: SoakResult | undefined;
+  if (SOAK_S > 0) {
+    soak = await runSoak(scenarios.flatMap((s) => s.calls));
+    log(`soak ${SOAK_S} s: ${soak.requests} requests, RSS start ${f0(soak.rssStartMb)} max ${f0(soak.rssMaxMb)} end ${f0(soak.rssEndMb)} MB`);
+  }
+  await floor.close();
+
+  // Targets (median record, 10 connections).
+  const med = (mode: string) => rows.find((r) => r.mode === mode && r.scenario === 'pv-median');
+  const verdicts: string[] = [];
+  const e = med('embedded');
+  if (e) {
+    verdicts.push(`embedded pv-median p99 ${f1(e.load.p99)} ms (target ≤ ${TARGETS.embeddedP99Ms}): ${e.load.p99 <= TARGETS.embeddedP99Ms ? 'MET' : 'MISSED'}`);
+    const share = e.load.throughput / e.floor.throughput;
+    verdicts.push(`embedded pv-median throughput ${f0(e.load.throughput)} req/s = ${f0(share * 100)} % of the floor ${f0(e.floor.throughput)} (target ≥ ${TARGETS.floorShare * 100} %): ${share >= TARGETS.floorShare ? 'MET' : 'MISSED'}`);
+  }
+  for (const m of MODES.filter((x) => x.startsWith('distributed'))) {
+    const d = med(m);
+    if (d) {
+      verdicts.push(`${m} pv-median p99 ${f1(d.load.p99)} ms (target ≤ ${TARGETS.distributedP99Ms}): ${d.load.p99 <= TARGETS.distributedP99Ms ? 'MET' : 'MISSED'}`);
+      const share = d.load.throughput / d.floor.throughput;
+      verdicts.push(`${m} pv-median throughput = ${f0(share * 100)} % of the floor (target ≥ ${TARGETS.floorShare * 100} %): ${share >= TARGETS.floorShare ? 'MET' : 'MISSED'}`);
+    }
+  }
+  if (curve.length >= 3) {
+    verdicts.push(`cost vs prefetch size (floor): ${f2(fit.b * 1000)} ms per 1,000 resources + ${f2(fit.a)} ms, R² ${fit.r2.toFixed(3)} (linear: ${fit.r2 >= 0.95 ? 'yes' : 'NO'})`);
+    verdicts.push(`cost vs prefetch size (service ms/call = 1 / req/s at ${CONNECTIONS} connections): ${f2(fitService.b * 1000)} ms per 1,000 resources + ${f2(fitService.a)} ms, R² ${fitService.r2.toFixed(3)}`);
+  }
+
+  const out: string[] = [];
+  out.push(`## Service benchmark (${asOf.toISOString()})`, '', `Machine: ${machine}. ${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; floor ${FLOOR_S} s per scenario.`, '');
+  out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors), '');
+  out.push('### Service over HTTP', '', scenarioTable(rows, scenarios), '');
+  if (curve.length) out.push('### Cost against record size (patient-view, 3 services × 4 generated records per size)', '', curveTable(curve), '');
+  if (soak) {
+    out.push(`### Soak (embedded, mixed traffic of every scenario, ${SOAK_S} s)`, '',
+      `${f0(soak.requests)} requests, errors ${soak.errors}, non-2xx ${soak.non2xx}, p99 ${f1(soak.p99)} ms; RSS after warm-up ${f0(soak.rssStartMb)} MB, max ${f0(soak.rssMaxMb)} MB, end ${f0(soak.rssEndMb)} MB; second-half slope ${f1(soak.secondHalfSlopeMbPerMin)} MB/min.`, '');
+  }
+  out.push('### Targets', '', ...verdicts.map((v) => `- ${v}`), '');
+  if (profileText) out.push('### CPU profile of the embedded service (self time by function, whole run)', '', '```', profileText, '```', '');
+  out.push(`Total bench time: ${f0((Date.now() - started) / 1000)} s.`);
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
+  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), rows, curve, fit, fitService, soak, verdicts }, null, 2));
+  log(`raw figures: ${JSON_OUT}`);
+}
+
+if (require.main === module) {
+  main().then(() => process.exit(0), (e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}
