@@ -92,7 +92,7 @@ export async function gatherRecord(
   };
 
   /** Follows `next` links from `first`: same origin and base path only, no cycles, page cap. */
-  const collectPages = async (first: Bundle, firstUrl: string | undefined, signal: AbortSignal): Promise<Resource[]> => {
+  const collectPages = async (first: Bundle, firstUrl: string | undefined, signal: () => AbortSignal): Promise<Resource[]> => {
     const visited = new Set<string>();
     const self = firstUrl ?? first.link?.find((l) => l.relation === 'self')?.url;
     if (self) visited.add(self);
@@ -118,7 +118,7 @@ export async function gatherRecord(
       if (visited.has(url.href)) throw new KeyFailure('cyclic');
       if (pages >= options.maxPages) throw new KeyFailure('page_limit');
       visited.add(url.href);
-      const r = await get(url, signal);
+      const r = await get(url, signal());
       if (!r || r.resourceType !== 'Bundle') throw new KeyFailure('invalid');
       page = r as Bundle;
       pages += 1;
@@ -135,6 +135,11 @@ export async function gatherRecord(
     timers.push(setTimeout(() => controller.abort(new DOMException('FHIR query budget exhausted', 'TimeoutError')), ms));
     return controller.signal;
   };
+  /** One budget per key, started at its first query: a prefetch without `next` links never needs one. */
+  const lazyBudget = (): (() => AbortSignal) => {
+    let signal: AbortSignal | undefined;
+    return () => (signal ??= budget());
+  };
 
   const fetchKey = async (key: string): Promise<{ source: KeySource; resources: Resource[] }> => {
     if (!base) throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
@@ -149,7 +154,7 @@ export async function gatherRecord(
     const r = await get(url, signal);
     if (r === null) return { source: 'fetched-null', resources: [] };
     if (r.resourceType === 'OperationOutcome') throw new KeyFailure('outcome');
-    if (r.resourceType === 'Bundle') return { source: 'fetched', resources: await collectPages(r as Bundle, url.href, signal) };
+    if (r.resourceType === 'Bundle') return { source: 'fetched', resources: await collectPages(r as Bundle, url.href, () => signal) };
     return { source: 'fetched', resources: [r] };
   };
 
@@ -162,7 +167,7 @@ export async function gatherRecord(
     if (resource.resourceType === 'Bundle') {
       const bundle = resource as Bundle;
       const paged = Boolean(bundle.link?.some((l) => l.relation === 'next'));
-      return { source: paged ? 'prefetch-paged' : 'prefetch', resources: await collectPages(bundle, undefined, budget()) };
+      return { source: paged ? 'prefetch-paged' : 'prefetch', resources: await collectPages(bundle, undefined, lazyBudget()) };
     }
     return { source: 'prefetch', resources: [resource] };
   };

@@ -34,6 +34,11 @@ export interface InProcessScorer extends ScoringEngine {
   batchStats(): Record<string, ModelBatchStats>;
   /** Custom bundles that were skipped at boot, with the reason. */
   skippedBundles(): SkippedBundle[];
+  /**
+   * score() without re-checking the input against scoringInputSchema, for a caller that has just
+   * done so (the distributed worker validates every job it takes).
+   */
+  scoreValidated(input: ScoringInput, options: { deadline: number }): Promise<ScoringOutput>;
 }
 
 export interface InProcessScorerOptions {
@@ -165,7 +170,11 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       if (closed) throw new Error('scorer is closed');
       const parsed = scoringInputSchema.safeParse(rawInput);
       if (!parsed.success) throw badRequest(`invalid scoring input:\n${z.prettifyError(parsed.error)}`);
-      const input = parsed.data as ScoringInput;
+      return scorer.scoreValidated(parsed.data as ScoringInput, { deadline });
+    },
+
+    async scoreValidated(input: ScoringInput, { deadline }: { deadline: number }): Promise<ScoringOutput> {
+      if (closed) throw new Error('scorer is closed');
       const service = services.get(input.serviceId);
       if (!service) throw notFound(`unknown CDS service '${input.serviceId}' (known: ${[...services.keys()].join(', ')})`);
       if (Date.now() >= deadline) throw new Error(`deadline passed before scoring ${input.serviceId}`);

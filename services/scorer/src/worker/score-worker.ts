@@ -19,6 +19,8 @@ import { workerActiveJobs, workerJobs, workerQueueWait } from './worker-metrics'
 /** What a worker needs from the scorer: an InProcessScorer in production. */
 export interface WorkerEngine {
   score(input: ScoringInput, options: { deadline: number }): Promise<ScoringOutput>;
+  /** When present, used for jobs (already checked against scoreJobDataSchema) to skip a second check. */
+  scoreValidated?(input: ScoringInput, options: { deadline: number }): Promise<ScoringOutput>;
   models(): ModelInfo[];
   readonly executionProvider: string;
   /** Rows and runs per model since start; read from the Prometheus counters when absent. */
@@ -146,7 +148,9 @@ export function startScoreWorker(options: ScoreWorkerOptions): ScoreWorker {
     }
     workerActiveJobs.inc();
     try {
-      const output = await engine.score(data.input, { deadline: data.deadline });
+      const output = engine.scoreValidated
+        ? await engine.scoreValidated(data.input, { deadline: data.deadline })
+        : await engine.score(data.input, { deadline: data.deadline });
       count('completed');
       return output;
     } catch (err) {
