@@ -19,6 +19,11 @@ export interface FhirGetOptions {
   accessToken?: string;
   signal: AbortSignal;
   maxBytes: number;
+  /**
+   * Epoch ms after which reading stops. The signal's timer cannot fire while a fast body keeps the
+   * event loop busy (chunks resolve as microtasks), so the body reader also checks the clock.
+   */
+  deadline?: number;
 }
 
 /** GET one FHIR URL. Resolves with the resource, or null for 404/410 on a read; throws FhirQueryError. */
@@ -41,7 +46,7 @@ export async function fhirGet(url: URL, options: FhirGetOptions): Promise<Resour
     await res.body?.cancel().catch(() => undefined);
     throw new FhirQueryError('http_error', `FHIR server answered ${res.status}`);
   }
-  const text = await readCapped(res, options.maxBytes, options.signal);
+  const text = await readCapped(res, options.maxBytes, options.signal, options.deadline ?? Infinity);
   let json: unknown;
   try { json = JSON.parse(text); } catch { throw new FhirQueryError('invalid', 'FHIR server answered with invalid JSON'); }
   if (typeof json !== 'object' || json === null || typeof (json as Resource).resourceType !== 'string') {
@@ -50,7 +55,7 @@ export async function fhirGet(url: URL, options: FhirGetOptions): Promise<Resour
   return json as Resource;
 }
 
-async function readCapped(res: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
+async function readCapped(res: Response, maxBytes: number, signal: AbortSignal, deadline: number): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
@@ -74,6 +79,7 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
     for (;;) {
       const { done, value } = await Promise.race([reader.read(), aborted]);
       if (done) break;
+      if (Date.now() >= deadline) throw new FhirQueryError('timeout', 'FHIR query timed out');
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);

@@ -79,7 +79,7 @@ export async function gatherRecord(
   const get = async (url: URL, signal: AbortSignal): Promise<Resource | null> => {
     const t0 = performance.now();
     try {
-      const r = await fhirGet(url, { accessToken: token, signal, maxBytes: options.maxResponseBytes });
+      const r = await fhirGet(url, { accessToken: token, signal, maxBytes: options.maxResponseBytes, deadline: options.deadline });
       fhirQueries.inc({ outcome: 'ok' });
       return r;
     } catch (e) {
