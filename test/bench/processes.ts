@@ -6,24 +6,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../support/free-port';
+
+export { freePort };
 
 /** The repository root (this file runs from test/bench under jest and dist-test/bench compiled). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SERVICE_MAIN = path.join(REPO_ROOT, 'services', 'cds-hooks', 'dist', 'main.js');
 export const WORKER_MAIN = path.join(REPO_ROOT, 'services', 'scorer', 'dist', 'worker-main.js');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Spawned {
   child: ChildProcess;

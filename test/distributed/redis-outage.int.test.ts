@@ -9,7 +9,8 @@ import { checkRedisConfig, startScoreWorker, type ScoreWorker } from '../../serv
 import { createQueueScorer, QueueUnavailableError, type QueueScorer } from '../../services/cds-hooks/src/queue';
 import { ckdInput } from './support/scoring-fixture';
 import { catalog, captureLogger, httpConfig, realScorer, settle, uniqueQueueName, watchEventLoop } from './support/harness';
-import { PrivateRedis, freePort } from './support/private-redis';
+import { freePort } from '../support/free-port';
+import { ThrowawayRedis } from '../support/throwaway-redis';
 import { waitFor } from './support/worker-process';
 
 const DEADLINE_MS = 500;
@@ -22,8 +23,8 @@ describe('Redis unreachable at start', () => {
   afterAll(async () => { await engine?.close(); });
 
   it('scores in process within the deadline, reports degraded, and switches to the queue when Redis comes up', async () => {
-    const redis = await PrivateRedis.start();
-    await redis.down(); // the port is known and closed
+    const redis = await ThrowawayRedis.start();
+    await redis.crash(); // the port is known and closed
     const queueName = uniqueQueueName();
     let fallbackCreated = 0;
     const scorer = await createQueueScorer(
@@ -52,7 +53,7 @@ describe('Redis unreachable at start', () => {
     } finally {
       await scorer.close();
       await worker?.close(1000);
-      await redis.down();
+      await redis.destroy();
     }
   });
 
@@ -80,7 +81,7 @@ describe('Redis lost mid-traffic', () => {
   afterAll(async () => { await engine?.close(); });
 
   it('answers every call within its deadline while Redis goes down and back, and returns to the queue without a restart', async () => {
-    const redis = await PrivateRedis.start();
+    const redis = await ThrowawayRedis.start();
     const queueName = uniqueQueueName();
     const scorer = await createQueueScorer(
       httpConfig({ REDIS_URL: redis.url, QUEUE_NAME: queueName, QUEUE_FALLBACK: 'in-process' }),
@@ -111,7 +112,7 @@ describe('Redis lost mid-traffic', () => {
       await new Promise((r) => setTimeout(r, 800));
       const queuedBefore = scorer.stats().completed;
       phase = 'outage';
-      await redis.down();
+      await redis.crash();
       await waitFor(async () => (await scorer.readiness()).degraded, 3000, 'degraded readiness');
       await new Promise((r) => setTimeout(r, 1000));
       phase = 'recovery';
@@ -139,14 +140,14 @@ describe('Redis lost mid-traffic', () => {
     } finally {
       await scorer.close();
       await worker.close(1000);
-      await redis.down();
+      await redis.destroy();
     }
   });
 });
 
 describe('Redis configuration check', () => {
   it('warns at start when Redis has no persistence or evicts keys, and is silent when both are safe', async () => {
-    const redis = await PrivateRedis.start(['--maxmemory-policy', 'allkeys-lru']);
+    const redis = await ThrowawayRedis.start({ args: ['--maxmemory-policy', 'allkeys-lru'] });
     const client = new Redis(redis.url);
     const logger = captureLogger();
     const scorer = await createQueueScorer(
@@ -167,7 +168,7 @@ describe('Redis configuration check', () => {
     } finally {
       await scorer.close();
       client.disconnect();
-      await redis.down();
+      await redis.destroy();
     }
   });
 });

@@ -12,7 +12,7 @@ import { generatedRecords, patientViewCalls, type HookCall } from '../bench/benc
 import { startService, startWorker, type ServiceProcess, type WorkerProcess } from '../bench/processes';
 import { countersOf, scrape } from '../bench/prometheus-text';
 import { discover, feedbackBody, sendRaw, type RawAnswer } from './support/hook-bases';
-import { OwnRedis } from './support/own-redis';
+import { ThrowawayRedis } from '../support/throwaway-redis';
 
 const HOOK_DEADLINE_MS = 1500;
 const MARGIN_MS = 1000;
@@ -25,7 +25,7 @@ jest.setTimeout(90_000);
 interface HookOutcome { at: number; answer: RawAnswer }
 
 describe('distributed mode under steady traffic while a worker and Redis fail', () => {
-  let redis: OwnRedis;
+  let redis: ThrowawayRedis;
   let service: ServiceProcess | undefined;
   const workers: WorkerProcess[] = [];
   const queueName = `reliability-${randomUUID()}`;
@@ -33,7 +33,7 @@ describe('distributed mode under steady traffic while a worker and Redis fail', 
   const workerEnv = () => ({ REDIS_URL: redis.url, QUEUE_NAME: queueName, LOG_LEVEL: 'warn' });
 
   beforeAll(async () => {
-    redis = await OwnRedis.start();
+    redis = await ThrowawayRedis.start({ persistent: true });
     workers.push(await startWorker(workerEnv()), await startWorker(workerEnv()));
     service = await startService({
       REDIS_URL: redis.url, QUEUE_NAME: queueName, FEEDBACK_STREAM_KEY: streamKey, HOOK_DEADLINE_MS: String(HOOK_DEADLINE_MS), LOG_LEVEL: 'error',
