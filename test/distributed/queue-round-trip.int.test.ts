@@ -4,32 +4,26 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_FAILURE, SCORE_JOB_NAME, startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
+import { JOB_FAILURE, SCORE_JOB_NAME, type ScoreWorker } from '../../services/scorer/src/worker';
 import type { InProcessScorer } from '@prognos/scorer';
 import { createQueueScorer, ScoringDeadlineError, ScoringRequestError, type QueueScorer } from '../../services/cds-hooks/src/queue';
 import { ckdInput, comparable } from './support/scoring-fixture';
-import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, realScorer, settle, uniqueQueueName } from './support/harness';
+import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, settle, uniqueQueueName, startQueuePair } from './support/harness';
 import { waitFor } from './support/worker-process';
 
 describe('distributed scoring through BullMQ', () => {
-  const queueName = uniqueQueueName();
+  let queueName: string;
   let engine: InProcessScorer;
   let worker: ScoreWorker;
   let scorer: QueueScorer;
+  let pair: Awaited<ReturnType<typeof startQueuePair>> | undefined;
 
   beforeAll(async () => {
-    engine = await realScorer();
-    worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, concurrency: 16, heartbeatMs: 300 });
-    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
-    await waitFor(async () => (await scorer.readiness()).ready, 10_000, 'a worker heartbeat');
+    pair = await startQueuePair({ concurrency: 16 });
+    ({ queueName, engine, worker, scorer } = pair);
   });
 
-  afterAll(async () => {
-    await scorer?.close();
-    await worker?.close(2000);
-    await engine?.close();
-    await cleanupQueue(SHARED_REDIS_URL, queueName);
-  });
+  afterAll(async () => { await pair?.close(); });
 
   it('returns the same ScoringOutput through the queue as the in-process scorer for the same input', async () => {
     const input = ckdInput();

@@ -6,15 +6,12 @@
  */
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { Redis } from 'ioredis';
-import type { InProcessScorer } from '@prognos/scorer';
 import { buildScoringInput } from '../../services/cds-hooks/src/pipeline/build-scoring-input';
-import { createQueueScorer, type QueueScorer } from '../../services/cds-hooks/src/queue';
-import { startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
+import type { QueueScorer } from '../../services/cds-hooks/src/queue';
 import { describeWithSharedData, readJson, syntheaBundlePaths } from '../support/shared-data';
 import { CKD_SERVICE_ID } from './support/scoring-fixture';
 import { dumpKeys } from './support/scan-redis';
-import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, realScorer, uniqueQueueName } from './support/harness';
-import { waitFor } from './support/worker-process';
+import { SHARED_REDIS_URL, catalog, startQueuePair } from './support/harness';
 
 /** Strings that identify a patient: names, identifiers, telecom, address lines, resource ids, fullUrls. */
 function identifyingStrings(bundle: Bundle): string[] {
@@ -37,24 +34,16 @@ function identifyingStrings(bundle: Bundle): string[] {
 }
 
 describeWithSharedData('patient data in Redis after distributed scoring', () => {
-  const queueName = uniqueQueueName();
-  let engine: InProcessScorer;
-  let worker: ScoreWorker;
+  let queueName: string;
   let scorer: QueueScorer;
+  let pair: Awaited<ReturnType<typeof startQueuePair>> | undefined;
 
   beforeAll(async () => {
-    engine = await realScorer();
-    worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, heartbeatMs: 300 });
-    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
-    await waitFor(async () => (await scorer.readiness()).ready, 10_000, 'a worker');
+    pair = await startQueuePair();
+    ({ queueName, scorer } = pair);
   });
 
-  afterAll(async () => {
-    await scorer?.close();
-    await worker?.close(2000);
-    await engine?.close();
-    await cleanupQueue(SHARED_REDIS_URL, queueName);
-  });
+  afterAll(async () => { await pair?.close(); });
 
   it('finds none of the fixture patients\' names, identifiers or ids in any queue key or heartbeat', async () => {
     const descriptor = catalog().services.find((s) => s.id === CKD_SERVICE_ID);

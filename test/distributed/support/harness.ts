@@ -4,6 +4,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../../services/cds-hooks/src/config';
 import { createInProcessScorer, loadScorerConfig, loadServiceCatalog, type InProcessScorer } from '@prognos/scorer';
+import { createQueueScorer, type QueueScorer } from '../../../services/cds-hooks/src/queue';
+import { startScoreWorker, type ScoreWorker } from '../../../services/scorer/src/worker';
+import { waitFor } from './worker-process';
 
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -73,4 +76,27 @@ export function watchEventLoop(): { stop(): number } {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   return { stop: () => { h.disable(); return h.max / 1e6; } };
+}
+
+/**
+ * A real in-process scorer behind a BullMQ worker on the shared Redis, and the HTTP side's queue
+ * scorer in front, on a queue of their own; ready once the worker's heartbeat is seen.
+ */
+export async function startQueuePair(options: { concurrency?: number } = {}): Promise<{
+  queueName: string; engine: InProcessScorer; worker: ScoreWorker; scorer: QueueScorer; close(): Promise<void>;
+}> {
+  const queueName = uniqueQueueName();
+  const engine = await realScorer();
+  const worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, heartbeatMs: 300, ...options });
+  const scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
+  await waitFor(async () => (await scorer.readiness()).ready, 10_000, 'a worker heartbeat');
+  return {
+    queueName, engine, worker, scorer,
+    async close() {
+      await scorer.close();
+      await worker.close(2000);
+      await engine.close();
+      await cleanupQueue(SHARED_REDIS_URL, queueName);
+    },
+  };
 }
