@@ -68,7 +68,8 @@ export interface ServiceProcess extends Spawned {
 }
 
 /**
- * Starts the HTTP service on a free loopback port and waits for /readyz (models warm).
+ * Starts the HTTP service on a free loopback port and waits for /readyz to be ready and not degraded
+ * (models warm; in distributed mode Redis connected and a worker online, not the in-process fallback).
  * @param env extra environment (REDIS_URL, QUEUE_NAME, DEV_FHIR_SERVERS ...)
  * @param nodeArgs e.g. ['--cpu-prof', '--cpu-prof-dir=...']
  */
@@ -77,7 +78,7 @@ export async function startService(env: Record<string, string> = {}, nodeArgs: s
   const p = spawnNode(SERVICE_MAIN, { PORT: String(port), HOST: '127.0.0.1', ...env }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/readyz`, readyTimeoutMs, p);
+    await waitForHttp(`${url}/readyz`, readyTimeoutMs, p, (body) => (body as { degraded?: boolean }).degraded !== true);
   } catch (e) {
     await p.kill();
     throw new Error(`${(e as Error).message}\n--- service output ---\n${p.output().slice(-4000)}`);
@@ -103,16 +104,16 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
   return { ...p, metricsUrl: `${base}/metrics` };
 }
 
-/** Polls `url` until it answers 2xx; fails early if the process exits. */
-export async function waitForHttp(url: string, timeoutMs: number, proc?: Spawned): Promise<void> {
+/** Polls `url` until it answers 2xx (and `accept(json body)` holds, when given); fails early if the process exits. */
+export async function waitForHttp(url: string, timeoutMs: number, proc?: Spawned, accept?: (body: unknown) => boolean): Promise<void> {
   const end = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < end) {
     if (proc && (proc.child.exitCode !== null || proc.child.signalCode !== null)) throw new Error(`process exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} answered`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
+      if (res.ok && (!accept || accept(await res.json().catch(() => ({}))))) return;
+      last = res.ok ? 'degraded' : `HTTP ${res.status}`;
     } catch (e) {
       last = (e as Error).message;
     }

@@ -53,7 +53,7 @@ describe('a scorer worker killed mid-load', () => {
     scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
     const first = spawnWorker(workerEnv(queueName));
     workers.push(first);
-    await waitFor(async () => (await scorer.readiness()).ready, 20_000, `the first worker (${first.output()})`);
+    await waitFor(async () => !(await scorer.readiness()).degraded, 20_000, `the first worker (${first.output()})`);
     const { events, seen } = await recordTerminalEvents(queueName);
 
     const loop = watchEventLoop();
@@ -133,7 +133,7 @@ describe('a scorer worker stopped with SIGTERM', () => {
   it('finishes the jobs in flight, removes its heartbeat and exits 0', async () => {
     scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
     worker = spawnWorker(workerEnv(queueName));
-    await waitFor(async () => (await scorer.readiness()).ready, 20_000, 'the worker');
+    await waitFor(async () => !(await scorer.readiness()).degraded, 20_000, 'the worker');
     const { events, seen } = await recordTerminalEvents(queueName);
     const ids: string[] = [];
     const loop = watchEventLoop();

@@ -55,7 +55,14 @@ export function createApp(deps: AppDependencies): Express {
   const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
   const lifecycle = deps.lifecycle ?? { draining: false };
 
-  const readiness = async (): Promise<{ ready: boolean; checks: ReadinessChecks }> => {
+  /**
+   * Ready = this process answers hooks with real cards: the engine says so (models warm; in
+   * distributed mode a worker online, or Redis down with the in-process fallback) and no shutdown is
+   * under way. Anything else that fails (Redis for feedback, replay cache, card registry, which all
+   * buffer or fall back) makes the answer `degraded`, not unready: taking the pod out of service
+   * would turn a degraded service into none.
+   */
+  const readiness = async (): Promise<{ ready: boolean; degraded: boolean; checks: ReadinessChecks }> => {
     const checks: ReadinessChecks = {};
     const engine = await withTimeout(deps.engine.readiness(), READINESS_TIMEOUT_MS)
       .catch((e: unknown) => ({ ready: false, checks: { engine: { ok: false, detail: (e as Error).message } } }));
@@ -67,7 +74,8 @@ export function createApp(deps: AppDependencies): Express {
     }
     checks.auth = { ok: true, detail: deps.auth.kind };
     if (lifecycle.draining) checks.shutdown = { ok: false, detail: 'draining' };
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
+    const ready = engine.ready && !lifecycle.draining;
+    return { ready, degraded: !Object.values(checks).every((c) => c.ok), checks };
   };
 
   const app = express();

@@ -80,9 +80,10 @@
 
   function renderHeader(s) {
     var ready = s.readiness && s.readiness.ready;
+    var degraded = ready && s.readiness.degraded;
     var pill = $('readiness-status');
-    pill.textContent = ready ? 'ready' : 'not ready';
-    pill.className = 'pill ' + (ready ? 'ok' : 'bad');
+    pill.textContent = !ready ? 'not ready' : degraded ? 'degraded' : 'ready';
+    pill.className = 'pill ' + (!ready ? 'bad' : degraded ? 'warn' : 'ok');
     setText('service-mode', s.service.mode);
     setText('auth-mode', s.service.authMode);
     setText('execution-provider', s.service.executionProvider || '–');

@@ -89,7 +89,7 @@ export async function startQueuePair(options: { concurrency?: number } = {}): Pr
   const engine = await realScorer();
   const worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, heartbeatMs: 300, ...options });
   const scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
-  await waitFor(async () => (await scorer.readiness()).ready, 10_000, 'a worker heartbeat');
+  await waitFor(async () => !(await scorer.readiness()).degraded, 10_000, 'a worker heartbeat');
   return {
     queueName, engine, worker, scorer,
     async close() {

@@ -48,7 +48,7 @@ export interface DashboardSummary extends MetricTotals {
     metricsProtected: boolean;
     executionProvider: string | null;
   };
-  readiness: { ready: boolean; checks: Record<string, { ok: boolean; detail?: string }>; error?: string };
+  readiness: { ready: boolean; degraded?: boolean; checks: Record<string, { ok: boolean; detail?: string }>; error?: string };
   models: { id: string; version: string; citation: string; loadMs?: number; origin: string }[];
   /** What the feedback store reports (may cover more than this process' lifetime); null when unknown. */
   feedbackStore: FeedbackSummary | null;

@@ -32,7 +32,7 @@ export interface FeedbackSummary {
 export interface OpsDependencies {
   config: Config;
   /** Readiness as /readyz reports it (Redis, workers, models, auth mode). */
-  readiness(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
+  readiness(): Promise<{ ready: boolean; degraded?: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
   /** Models loaded (id, version, citation, load time) and execution provider. */
   models(): { id: string; version: string; citation: string; loadMs?: number; origin: string }[];
   executionProvider(): string;

@@ -367,8 +367,10 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
       checks.workers = online.length > 0
         ? { ok: true, detail: `${online.length} online (${[...new Set(online.map((w) => w.provider))].join(', ')})` }
         : { ok: false, detail: workerError ?? (redisOk ? 'no scorer worker online: hooks answer no cards at the deadline' : 'unknown while Redis is unreachable') };
-      const ready = checks.redis.ok && checks.workers.ok;
-      return { ready, degraded: !ready, checks };
+      const healthy = checks.redis.ok && checks.workers.ok;
+      // With Redis down, the in-process fallback still gives real cards: ready, but degraded.
+      const ready = healthy || (!redisOk && fallbackMode === 'in-process');
+      return { ready, degraded: !healthy, checks };
     },
     async close() {
       if (closed) return;
