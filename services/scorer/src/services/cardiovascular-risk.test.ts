@@ -108,6 +108,15 @@ describe('cardiovascular-risk: LDL-C >= 190 and diabetes', () => {
     for (const age of [40, 75]) expect(statinCard(cards(input({ type2_diabetes: 1, age_years: age }), []))!.kind).toBe('cv.statin-diabetes');
     for (const age of [39, 76]) expect(statinCard(cards(input({ type2_diabetes: 1, age_years: age }), []))).toBeUndefined();
   });
+  it('offers a high-intensity statin beside the moderate one with diabetes and PCE risk 20%, not 19.9%', () => {
+    const high = statinCard(cards(input({ type2_diabetes: 1, age_years: 60 }), [pce(0.2)]))!;
+    expect(high.kind).toBe('cv.statin-diabetes');
+    expect(suggestedCodes(high)).toEqual(['312961', '259255']);
+    expect(high.suggestions!.map((s) => s.isRecommended)).toEqual([true, false]);
+    expect(high.selectionBehavior).toBe('at-most-one');
+    const moderate = statinCard(cards(input({ type2_diabetes: 1, age_years: 60 }), [pce(0.199)]))!;
+    expect(suggestedCodes(moderate)).toEqual(['312961']);
+  });
   it('skips every statin suggestion when a statin is active', () => {
     const cs = cards(input({ ldl_mg_dl: 200, type2_diabetes: 1, on_statin: 1, statin_intensity: 2 }), [pce(0.3)]);
     expect(statinCard(cs)).toBeUndefined();

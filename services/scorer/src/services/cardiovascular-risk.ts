@@ -28,6 +28,12 @@ export const CARDIOVASCULAR_RISK_ID = 'cardiovascular-risk';
 export const RISK_BANDS = { borderline: 0.05, intermediate: 0.075, high: 0.2 } as const;
 export const LDL_SEVERE_MG_DL = 190;
 export const LDL_MIN_PRIMARY_MG_DL = 70;
+/**
+ * Diabetes 40-75: PCE 10-year risk from which a high-intensity statin is offered beside the moderate
+ * one (2018 AHA/ACC: "multiple ASCVD risk factors" → high intensity reasonable, IIa; 20% is the
+ * guideline's high-risk band).
+ */
+export const HIGH_RISK_DIABETES = RISK_BANDS.high;
 
 export type RiskBand = 'low' | 'borderline' | 'intermediate' | 'high';
 
@@ -196,6 +202,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
     return { cards };
   }
 
+  const diabetesHighRisk = pce?.value !== undefined && pce.value >= HIGH_RISK_DIABETES;
   if (diabetes && age !== undefined && age >= 40 && age <= 75) {
     cards.push(newCard({
       kind: 'cv.statin-diabetes',
@@ -207,7 +214,14 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
         riskLine,
         section('Inputs used', statinInputs),
       ]),
-      suggestions: [statinSuggestion('moderate', 'Diabetes mellitus, age 40-75 (primary prevention)')],
+      suggestions: [
+        statinSuggestion('moderate', 'Diabetes mellitus, age 40-75 (primary prevention)'),
+        // 2018 AHA/ACC: with diabetes and multiple ASCVD risk factors, high intensity is reasonable
+        // (IIa). A PCE 10-year risk >= 20% is taken as that marker; offered, not pre-selected.
+        ...(diabetesHighRisk
+          ? [statinSuggestion('high', `Diabetes mellitus with 10-year ASCVD risk ${formatPercent(pce!.value)} (PCE; IIa)`, false)]
+          : []),
+      ],
     }));
     return { cards };
   }
