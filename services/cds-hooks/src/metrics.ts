@@ -4,87 +4,85 @@
  * statuses, indicators and reason codes: never patient data.
  */
 import client from 'prom-client';
+import { getOrCreateMetric } from '@prognos/scorer';
 
 export const registry = client.register;
 
 /** Seconds; buckets span 0.5 ms .. 5 s (the hook deadline is ~2 s). */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2, 5];
 
-function getOrCreate<T>(name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
 
 /** Stages: total, gather, fhir_query, extract, queue_wait, inference, cards. */
-export const stageDuration = getOrCreate('prognos_stage_duration_seconds', () => new client.Histogram({
+export const stageDuration = getOrCreateMetric('prognos_stage_duration_seconds', () => new client.Histogram({
   name: 'prognos_stage_duration_seconds',
   help: 'Duration of each stage of a hook call, by service',
   labelNames: ['service', 'stage'] as const,
   buckets: LATENCY_BUCKETS,
 }));
 
-export const hookRequests = getOrCreate('prognos_hook_requests_total', () => new client.Counter({
+export const hookRequests = getOrCreateMetric('prognos_hook_requests_total', () => new client.Counter({
   name: 'prognos_hook_requests_total',
   help: 'Hook invocations by service and HTTP status',
   labelNames: ['service', 'status'] as const,
 }));
 
-export const deadlineMisses = getOrCreate('prognos_deadline_misses_total', () => new client.Counter({
+export const deadlineMisses = getOrCreateMetric('prognos_deadline_misses_total', () => new client.Counter({
   name: 'prognos_deadline_misses_total',
   help: 'Hook calls answered without scoring because the deadline passed',
   labelNames: ['service'] as const,
 }));
 
-export const cardsReturned = getOrCreate('prognos_cards_total', () => new client.Counter({
+export const cardsReturned = getOrCreateMetric('prognos_cards_total', () => new client.Counter({
   name: 'prognos_cards_total',
   help: 'Cards returned, by service and indicator',
   labelNames: ['service', 'indicator'] as const,
 }));
 
-export const suggestionsOffered = getOrCreate('prognos_suggestions_total', () => new client.Counter({
+export const suggestionsOffered = getOrCreateMetric('prognos_suggestions_total', () => new client.Counter({
   name: 'prognos_suggestions_total',
   help: 'Suggestions offered on returned cards, by service',
   labelNames: ['service'] as const,
 }));
 
-export const feedbackOutcomes = getOrCreate('prognos_feedback_total', () => new client.Counter({
+export const feedbackOutcomes = getOrCreateMetric('prognos_feedback_total', () => new client.Counter({
   name: 'prognos_feedback_total',
   help: 'Feedback outcomes by service, card kind and outcome',
   labelNames: ['service', 'kind', 'outcome'] as const,
 }));
 
-export const feedbackOverrideReasons = getOrCreate('prognos_feedback_override_reasons_total', () => new client.Counter({
+export const feedbackOverrideReasons = getOrCreateMetric('prognos_feedback_override_reasons_total', () => new client.Counter({
   name: 'prognos_feedback_override_reasons_total',
   help: 'Override reasons by service and reason code (coded reasons only; free text is never a label)',
   labelNames: ['service', 'reason'] as const,
 }));
 
-export const dataQualityExclusions = getOrCreate('prognos_data_quality_exclusions_total', () => new client.Counter({
+export const dataQualityExclusions = getOrCreateMetric('prognos_data_quality_exclusions_total', () => new client.Counter({
   name: 'prognos_data_quality_exclusions_total',
   help: 'Values or resources excluded during feature extraction, by reason',
   labelNames: ['reason'] as const,
 }));
 
-export const jwtRejections = getOrCreate('prognos_jwt_rejections_total', () => new client.Counter({
+export const jwtRejections = getOrCreateMetric('prognos_jwt_rejections_total', () => new client.Counter({
   name: 'prognos_jwt_rejections_total',
   help: 'Rejected CDS client JWTs by reason',
   labelNames: ['reason'] as const,
 }));
 
-export const fhirQueries = getOrCreate('prognos_fhir_queries_total', () => new client.Counter({
+export const fhirQueries = getOrCreateMetric('prognos_fhir_queries_total', () => new client.Counter({
   name: 'prognos_fhir_queries_total',
   help: 'Queries to the EHR FHIR server by outcome (ok, timeout, http_error, invalid, refused)',
   labelNames: ['outcome'] as const,
 }));
 
 /** Cards (or their parts) removed before sending because they failed the CDS Hooks card rules. */
-export const cardsDropped = getOrCreate('prognos_cards_dropped_total', () => new client.Counter({
+export const cardsDropped = getOrCreateMetric('prognos_cards_dropped_total', () => new client.Counter({
   name: 'prognos_cards_dropped_total',
   help: 'Cards, suggestions or actions dropped because they failed validation or binding, by service and reason',
   labelNames: ['service', 'reason'] as const,
 }));
 
 /** Feedback items buffered in memory because Redis was unreachable (distributed mode). */
-export const feedbackBuffered = getOrCreate('prognos_feedback_buffered', () => new client.Gauge({
+export const feedbackBuffered = getOrCreateMetric('prognos_feedback_buffered', () => new client.Gauge({
   name: 'prognos_feedback_buffered',
   help: 'Feedback items waiting in memory for Redis to come back',
 }));
@@ -92,28 +90,28 @@ export const feedbackBuffered = getOrCreate('prognos_feedback_buffered', () => n
 // Operational gauges (refreshed by the ops routes on each /metrics scrape and dashboard sample).
 
 /** Distributed mode: jobs in the scoring queue by state (waiting, active, delayed, failed). */
-export const queueDepth = getOrCreate('prognos_queue_depth', () => new client.Gauge({
+export const queueDepth = getOrCreateMetric('prognos_queue_depth', () => new client.Gauge({
   name: 'prognos_queue_depth',
   help: 'Jobs in the scoring queue by state (distributed mode)',
   labelNames: ['state'] as const,
 }));
 
 /** Distributed mode: scorer workers seen recently, by execution provider (cpu, cuda). */
-export const workersOnline = getOrCreate('prognos_workers_online', () => new client.Gauge({
+export const workersOnline = getOrCreateMetric('prognos_workers_online', () => new client.Gauge({
   name: 'prognos_workers_online',
   help: 'Scorer workers online by execution provider (distributed mode)',
   labelNames: ['provider'] as const,
 }));
 
 /** Models loaded: value 1 per model id and version (an "info" metric for joins and tables). */
-export const modelInfo = getOrCreate('prognos_model_info', () => new client.Gauge({
+export const modelInfo = getOrCreateMetric('prognos_model_info', () => new client.Gauge({
   name: 'prognos_model_info',
   help: 'Models loaded, by id, version and execution provider (value is always 1)',
   labelNames: ['model', 'version', 'provider'] as const,
 }));
 
 /** Seconds each loaded model took to load (session creation and warm-up). */
-export const modelLoadSeconds = getOrCreate('prognos_model_load_seconds', () => new client.Gauge({
+export const modelLoadSeconds = getOrCreateMetric('prognos_model_load_seconds', () => new client.Gauge({
   name: 'prognos_model_load_seconds',
   help: 'Time each loaded model took to load, seconds',
   labelNames: ['model'] as const,

@@ -9,6 +9,7 @@ export * from './config';
 export * from './clinical-service';
 export { builtInServices } from './services';
 export * as scorerMetrics from './metrics';
+export { getOrCreateMetric } from './get-or-create-metric';
 // Distributed-mode protocol shared with the HTTP process (job schema, heartbeat keys, Redis options).
 export * from './worker/shared';
 export type { InProcessScorer, InProcessScorerOptions } from './engine/in-process-scorer';

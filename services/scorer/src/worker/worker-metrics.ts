@@ -3,27 +3,25 @@
  * METRICS_PORT next to the scorer's inference metrics). Labels are outcomes only.
  */
 import client from 'prom-client';
+import { getOrCreateMetric } from '../get-or-create-metric';
 
-function getOrCreate<T>(name: string, create: () => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? create();
-}
 
 /** Jobs by outcome: completed, expired, invalid, version_mismatch, failed. */
-export const workerJobs = getOrCreate('prognos_worker_jobs_total', () => new client.Counter({
+export const workerJobs = getOrCreateMetric('prognos_worker_jobs_total', () => new client.Counter({
   name: 'prognos_worker_jobs_total',
   help: 'Scoring jobs handled by this worker, by outcome',
   labelNames: ['outcome'] as const,
 }));
 
 /** Seconds from enqueue (job timestamp, producer clock) to pick-up by this worker. */
-export const workerQueueWait = getOrCreate('prognos_worker_queue_wait_seconds', () => new client.Histogram({
+export const workerQueueWait = getOrCreateMetric('prognos_worker_queue_wait_seconds', () => new client.Histogram({
   name: 'prognos_worker_queue_wait_seconds',
   help: 'Time a scoring job waited in the queue before a worker took it',
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
 }));
 
 /** Jobs being scored right now; with concurrency N this is what feeds the micro-batcher. */
-export const workerActiveJobs = getOrCreate('prognos_worker_active_jobs', () => new client.Gauge({
+export const workerActiveJobs = getOrCreateMetric('prognos_worker_active_jobs', () => new client.Gauge({
   name: 'prognos_worker_active_jobs',
   help: 'Scoring jobs in flight in this worker',
 }));
