@@ -19,7 +19,7 @@ export interface SeriesPoint {
   derivation: 'measured' | 'computed' | 'reported';
   /** For a computed eGFR: the creatinine it was computed from. */
   basis?: SeriesPoint;
-  /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted, not exported. */
+  /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted in DataQualityReport.corrected. */
   corrected?: string;
 }
 

@@ -62,6 +62,12 @@ export const dataQualityExclusions = getOrCreateMetric('prognos_data_quality_exc
   labelNames: ['reason'] as const,
 }));
 
+export const dataQualityCorrections = getOrCreateMetric('prognos_data_quality_corrections_total', () => new client.Counter({
+  name: 'prognos_data_quality_corrections_total',
+  help: 'Values kept after correcting a known defect during feature extraction (e.g. eGFR labelled mL/min), by reason',
+  labelNames: ['reason'] as const,
+}));
+
 export const jwtRejections = getOrCreateMetric('prognos_jwt_rejections_total', () => new client.Counter({
   name: 'prognos_jwt_rejections_total',
   help: 'Rejected CDS client JWTs by reason',

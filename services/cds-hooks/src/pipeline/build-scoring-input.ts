@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@prognos/contracts';
 import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
-import { dataQualityExclusions, stageDuration } from '../metrics';
+import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
 
 export interface ScoringInputSource {
   descriptor: CdsServiceDescriptor;
@@ -23,6 +23,9 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
   const features = extractPatientFeatures(src.resources, src.asOf);
   for (const [reason, n] of Object.entries(features.dataQuality.excluded)) {
     if (n > 0) dataQualityExclusions.inc({ reason }, n);
+  }
+  for (const [reason, n] of Object.entries(features.dataQuality.corrected ?? {})) {
+    if (n > 0) dataQualityCorrections.inc({ reason }, n);
   }
   const featureSets: ScoringInput['featureSets'] = {};
   for (const name of src.descriptor.featureSets) {
