@@ -14,7 +14,7 @@ import {
   type ScoringInput, type ScoringOutput,
 } from '@prognos/contracts';
 import {
-  SCORE_JOB_NAME, checkRedisConfig, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
+  SCORE_JOB_NAME, checkRedisConfig, type QueueLogger, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
 } from '@prognos/scorer';
 import type { Config } from '../config';
 import { stageDuration } from '../metrics';
@@ -22,13 +22,6 @@ import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, Sco
 import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
 import { scoringOutputSchema } from './scoring-output-schema';
 
-/** pino-compatible subset. */
-export interface QueueLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
 
 export interface QueueScorerDeps {
   /** Service descriptors and model infos (loadServiceCatalog): job data carries the model versions. */

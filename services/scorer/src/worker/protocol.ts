@@ -7,6 +7,14 @@ import { scoringInputSchema, type ScoreJobData } from '@prognos/contracts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
+/** The pino-compatible logger subset both sides of the queue accept (tests pass a capturing one). */
+export interface QueueLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
 /** BullMQ job name of a scoring job (the queue name comes from QUEUE_NAME). */
 export const SCORE_JOB_NAME = 'score';
 

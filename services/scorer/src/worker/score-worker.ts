@@ -12,7 +12,7 @@ import type { ModelInfo, ScoringInput, ScoringOutput } from '@prognos/contracts'
 import { batchSize, inferenceRows, inferenceRuns } from '../metrics';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat';
 import {
-  JOB_FAILURE, checkRedisConfig, redisClientOptions, scoreJobDataSchema, type WorkerHeartbeat,
+  JOB_FAILURE, checkRedisConfig, type QueueLogger, redisClientOptions, scoreJobDataSchema, type WorkerHeartbeat,
 } from './protocol';
 import { workerActiveJobs, workerJobs, workerQueueWait } from './worker-metrics';
 
@@ -27,13 +27,6 @@ export interface WorkerEngine {
   batchStats?(): Record<string, { rows: number; runs: number }>;
 }
 
-/** pino-compatible subset. */
-export interface WorkerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
 
 export interface ScoreWorkerOptions {
   redisUrl: string;
@@ -49,7 +42,7 @@ export interface ScoreWorkerOptions {
   maxStalledCount?: number;
   /** @defaultValue 5000 */
   heartbeatMs?: number;
-  logger?: WorkerLogger;
+  logger?: QueueLogger;
 }
 
 export interface ScoreWorker {
@@ -67,7 +60,7 @@ export interface ScoreWorker {
   close(graceMs?: number): Promise<void>;
 }
 
-const silent: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
+const silent: QueueLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** Rows and runs per model from the scorer's counters (rows / runs = mean batch size). */
 async function readBatchStats(): Promise<Record<string, { rows: number; runs: number }>> {
