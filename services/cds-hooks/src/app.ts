@@ -14,6 +14,7 @@ import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { accessLog } from './http/access-log';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { limitJsonDepth } from './http/limit-json-depth';
 import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
@@ -83,7 +84,9 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   if (config.CORS_ORIGINS.length > 0) {
-    app.use(cors({
+    // Browser CDS clients call /cds-services only: /metrics, /dashboard, /api and /admin/* stay
+    // same-origin (no CORS headers, preflights fall through to 404).
+    app.use('/cds-services', cors({
       origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type'],
@@ -112,7 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
-  }));
+  }), limitJsonDepth(config.MAX_JSON_DEPTH));
   app.use(createCdsRoutes({
     config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
   }));

@@ -9,7 +9,11 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => [
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 export const configSchema = z.object({
-  NODE_ENV: z.string().default('development'),
+  /**
+   * Compared case-insensitively (`Production` is production). Unauthenticated development mode needs
+   * `development` or `test` set explicitly; unset counts as production.
+   */
+  NODE_ENV: z.string().optional().transform((v) => v?.trim().toLowerCase() || undefined),
   /** HTTP port. @defaultValue 8080 */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -73,12 +77,40 @@ export const configSchema = z.object({
   FEEDBACK_BUFFER_MAX: z.coerce.number().int().min(10).default(100_000),
   /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
+  /** Largest nesting depth of a JSON request body (400 beyond). @defaultValue 64 */
+  MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
+  /** Most card uuids remembered per client (issuer + tenant); the client's oldest are forgotten first. @defaultValue 20000 */
+  CARD_REGISTRY_MAX_PER_CLIENT: z.coerce.number().int().min(10).default(20_000),
+  /** Most live `jti` digests the in-memory replay cache keeps per issuer (that issuer's new tokens are refused beyond, until entries expire). @defaultValue 200000 */
+  REPLAY_CACHE_MAX_PER_ISSUER: z.coerce.number().int().min(100).default(200_000),
+  /** Sustained requests per second one client (issuer + tenant) may make to /cds-services (429 beyond). 0 = no limit. @defaultValue 50 */
+  CLIENT_RATE_PER_S: z.coerce.number().min(0).default(50),
+  /** Burst above that rate (token bucket size). @defaultValue 100 */
+  CLIENT_RATE_BURST: z.coerce.number().int().min(1).default(100),
+  /** Requests of one client in flight at once (429 beyond). 0 = no limit. @defaultValue 32 */
+  CLIENT_MAX_CONCURRENT: z.coerce.number().int().min(0).default(32),
+  /** Node server: time to receive the request headers, ms. @defaultValue 10000 */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Node server: time to receive the whole request (headers and body), ms. @defaultValue 30000 */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Node server: idle keep-alive connection lifetime, ms. @defaultValue 5000 */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Shared secret (32+ characters) the scorer workers sign results with (HMAC-SHA256); the HTTP side
+   * refuses unsigned or badly signed results. Required in distributed mode outside development.
+   */
+  SCORING_RESULT_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** DASHBOARD_REFRESH_MS, DASHBOARD_SAMPLE_MS, DASHBOARD_HISTORY_MIN, DASHBOARD_WINDOW_S (ops/dashboard-config.ts). */
   ...dashboardConfigSchema.shape,
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** true only when NODE_ENV asks for development (or test) explicitly: the one switch for lax defaults. */
+export function isDevelopmentEnv(config: Pick<Config, 'NODE_ENV'>): boolean {
+  return config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

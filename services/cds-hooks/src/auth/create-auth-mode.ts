@@ -1,8 +1,9 @@
 /**
  * Chooses JWT or development mode from CDS_ISSUERS_FILE. Development mode logs a loud warning and is
- * refused when NODE_ENV=production; JWT mode needs PUBLIC_BASE_URL (the audience).
+ * refused unless NODE_ENV asks for it explicitly (`development` or `test`, any case): an unset or
+ * misspelt NODE_ENV must never turn authentication off. JWT mode needs PUBLIC_BASE_URL (the audience).
  */
-import type { Config } from '../config';
+import { isDevelopmentEnv, type Config } from '../config';
 import type { Logger } from '../logger';
 import type { AuthMode } from './authenticate';
 import { loadIssuers } from './issuers';
@@ -12,8 +13,8 @@ import type { ReplayCache } from './replay-cache';
 export function createAuthMode(config: Config, logger: Logger, replayCache: ReplayCache): AuthMode {
   const issuers = loadIssuers(config.CDS_ISSUERS_FILE);
   if (issuers.length === 0) {
-    if (config.NODE_ENV === 'production') {
-      throw new Error('No trusted CDS clients configured (CDS_ISSUERS_FILE): refusing to start unauthenticated with NODE_ENV=production');
+    if (!isDevelopmentEnv(config)) {
+      throw new Error(`No trusted CDS clients configured (CDS_ISSUERS_FILE): refusing to start unauthenticated with NODE_ENV=${config.NODE_ENV ?? '(unset)'}; set NODE_ENV=development to run unauthenticated on purpose`);
     }
     logger.warn('************************************************************************');
     logger.warn('DEVELOPMENT MODE: no CDS_ISSUERS_FILE, CDS client JWTs are NOT verified.');

@@ -138,7 +138,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         if (!tenant || !allowed.includes(tenant)) throw new JwtRejection('tenant');
       }
       const ttl = Math.min(options.maxAgeS, exp - now().getTime() / 1000) + options.clockSkewS;
-      const fresh = await options.replayCache.markSeen(`${issuer.iss}\u0000${payload.jti}`, Math.max(1, ttl));
+      const fresh = await options.replayCache.markSeen(`${issuer.iss}\u0000${payload.jti}`, Math.max(1, ttl), issuer.iss);
       if (!fresh) throw new JwtRejection('replay');
       return { iss: issuer.iss, tenant, fhirServers: issuer.fhirServers };
     },

@@ -107,7 +107,7 @@ export async function buildDashboardSummary(
     sampleIntervalMs: settings.sampleIntervalMs,
     windowMs: settings.windowMs,
     service: {
-      nodeEnv: deps.config.NODE_ENV,
+      nodeEnv: deps.config.NODE_ENV ?? '(unset)',
       mode: queue || deps.config.REDIS_URL ? 'distributed' : 'embedded',
       authMode: deps.authMode,
       operatorAccess: settings.operatorAccess,

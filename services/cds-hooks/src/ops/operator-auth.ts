@@ -9,13 +9,13 @@
  * - `Authorization: Basic` with any user name and OPERATOR_TOKEN as the password, so a deployment
  *   that only configured a token can still open the dashboard in a browser.
  *
- * No credential configured: open in development (the page shows a warning), refused (403) when
- * NODE_ENV=production, because an open operations view in production is a misconfiguration.
+ * No credential configured: open in development (the page shows a warning), refused (403) otherwise
+ * (NODE_ENV production, any case, or unset), because an open operations view in production is a misconfiguration.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { operationOutcome } from '@prognos/contracts';
-import type { Config } from '../config';
+import { isDevelopmentEnv, type Config } from '../config';
 
 export const OPERATOR_REALM = 'Prognos operations';
 
@@ -76,7 +76,7 @@ function challenge(res: Response, config: OperatorConfig): void {
 export function requireOperator(config: OperatorConfig): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!hasOperatorCredential(config)) {
-      if (config.NODE_ENV === 'production') {
+      if (!isDevelopmentEnv(config)) {
         res.status(403).type('application/fhir+json').json(operationOutcome('error', 'forbidden',
           'Operator access is disabled: no operator credential is configured (set OPERATOR_TOKEN or OPERATOR_BASIC)'));
         return;

@@ -42,3 +42,16 @@ export function resolveUnderBase(relative: string, base: URL): URL | null {
   try { u = new URL(`${baseHref}/${relative.replace(/^\/+/, '')}`); } catch { return null; }
   return isUnderBase(u, base) ? u : null;
 }
+
+/**
+ * true when a link's path hides a traversal: an encoded separator (`%2F`, `%5C`), a backslash, or a
+ * dot segment, plain or encoded (`.`, `..`, `%2e%2E`). The URL parser resolves literal `../` but
+ * keeps `..%2F` as one segment that many servers decode and resolve after our same-base check, so
+ * such a `next` link would carry the bearer token outside the FHIR base. Checked on the link as
+ * written (absolute or relative); the query string is not a path and is not checked.
+ */
+export function hasUnsafePath(link: string): boolean {
+  const path = link.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] ?? '';
+  if (/%2f|%5c|\\/i.test(path)) return true;
+  return path.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
+}

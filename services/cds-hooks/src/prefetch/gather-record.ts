@@ -14,7 +14,7 @@ import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { OperationOutcomeError } from '@prognos/contracts';
 import { fhirQueries, stageDuration } from '../metrics';
 import { fhirGet, FhirQueryError, type FhirQueryFailure } from './fhir-client';
-import { isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
+import { hasUnsafePath, isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
 import { renderTemplate, TemplateError } from './render-template';
 
 /** How one prefetch key was satisfied. */
@@ -114,7 +114,7 @@ export async function gatherRecord(
       if (!base) throw new KeyFailure('paged');
       let url: URL;
       try { url = new URL(next, `${base.href}/`); } catch { throw new KeyFailure('invalid'); }
-      if (!isUnderBase(url, base)) { fhirQueries.inc({ outcome: 'refused' }); throw new KeyFailure('refused'); }
+      if (!isUnderBase(url, base) || hasUnsafePath(next)) { fhirQueries.inc({ outcome: 'refused' }); throw new KeyFailure('refused'); }
       if (visited.has(url.href)) throw new KeyFailure('cyclic');
       if (pages >= options.maxPages) throw new KeyFailure('page_limit');
       visited.add(url.href);
