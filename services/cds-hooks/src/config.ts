@@ -108,7 +108,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** true only when NODE_ENV asks for development (or test) explicitly: the one switch for lax defaults. */
-export function isDevelopmentEnv(config: Pick<Config, 'NODE_ENV'>): boolean {
+export function isDevelopmentEnv(config: { NODE_ENV?: string }): boolean {
   return config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
 }
 

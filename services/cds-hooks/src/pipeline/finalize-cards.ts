@@ -3,13 +3,15 @@
  * the CDS Hooks card rules (cardSchema: summary < 140, indicator, source.label, selectionBehavior
  * whenever suggestions, overrideReasons with display) plus a uuid on every card and suggestion.
  * An action that cannot be bound is dropped; a suggestion left without its actions is dropped; a
- * card that still fails is dropped. Every drop is counted (cardsDropped{service, reason}).
+ * card that still fails is dropped. A link, `source.url` or `source.icon` that is not https (http in
+ * development mode) is removed (card-url-policy.ts). Every drop is counted (cardsDropped{service, reason}).
  */
 import { z } from 'zod';
 import type { Action, ActionDraft, Card, CardDraft } from '@prognos/contracts';
 import { actionSchema, cardSchema } from '@prognos/contracts';
 import { cardsDropped } from '../metrics';
 import { bindAction, bindPlaceholders, UnboundReference, type BindingContext } from './bind-references';
+import { stripUnsafeCardUrls } from './card-url-policy';
 import { pruneEmpty } from './prune-empty';
 
 /** systemActions: like Action, `description` optional (§System Action). */
@@ -23,11 +25,17 @@ export interface FinalizedResponse {
   systemActions?: Action[];
 }
 
+export interface FinalizePolicy {
+  /** Accept http card URLs (development mode only); https is always accepted, nothing else ever. */
+  allowHttpUrls?: boolean;
+}
+
 export function finalizeCards(
   serviceId: string,
   drafts: CardDraft[],
   systemDrafts: ActionDraft[] | undefined,
   ctx: BindingContext,
+  policy: FinalizePolicy = {},
 ): FinalizedResponse {
   const drop = (reason: string) => cardsDropped.inc({ service: serviceId, reason });
   const bindOrDrop = (a: ActionDraft): Action | undefined => {
@@ -62,6 +70,8 @@ export function finalizeCards(
       if (kept.length > 0) bound.suggestions = kept;
       else delete bound.selectionBehavior;
     }
+    const unsafe = stripUnsafeCardUrls(bound, policy.allowHttpUrls === true);
+    for (let i = 0; i < unsafe; i++) drop('unsafe_url');
     const pruned = pruneEmpty(bound);
     const parsed = cardSchema.safeParse(pruned);
     if (!parsed.success) { drop('invalid_card'); continue; }

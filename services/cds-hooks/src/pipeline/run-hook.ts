@@ -7,7 +7,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import type { CdsResponse, CdsServiceDescriptor, ScoringEngine, ScoringOutput } from '@prognos/contracts';
 import type { CallingClient } from '../auth/authenticate';
-import type { Config } from '../config';
+import { isDevelopmentEnv, type Config } from '../config';
 import type { CardRegistry } from '../feedback/card-registry';
 import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
@@ -17,7 +17,8 @@ import { buildScoringInput } from './build-scoring-input';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
-  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>;
+  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
+  & Partial<Pick<Config, 'NODE_ENV'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -72,7 +73,7 @@ export async function runHook(
     encounterId: request.context.encounterId,
     userId: request.context.userId,
     draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
-  });
+  }, { allowHttpUrls: isDevelopmentEnv(deps.config) });
   for (const { card } of finalized.cards) {
     cardsReturned.inc({ service, indicator: card.indicator });
     const n = card.suggestions?.length ?? 0;

@@ -41,7 +41,7 @@ export const cardPolicySchema = z.object({
   /** Markdown detail template; by default the inputs used (values, units, dates) and the model. */
   detail: z.string().min(1).optional(),
   /** Card source; by default the model title and its URL / DOI. */
-  source: z.object({ label: z.string().min(1), url: z.url().optional() }).strict().optional(),
+  source: z.object({ label: z.string().min(1), url: z.url({ protocol: /^https?$/ }).optional() }).strict().optional(),
   suggestion: z.object({
     label: z.string().min(1),
     isRecommended: z.boolean().optional(),

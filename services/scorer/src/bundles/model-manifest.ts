@@ -48,7 +48,7 @@ export const modelManifestSchema = z.object({
   horizonYears: z.number().positive().optional(),
   citation: z.string().min(1),
   doi: z.string().optional(),
-  url: z.url().optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
   intendedUse: z.string().min(1),
   /** Caveats a reviewer should know (open verification items, unit assumptions...). */
   notes: z.array(z.string()).optional(),
