@@ -105,11 +105,12 @@ describe('CDS client JWT authentication', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('accepts feedback with the feedback endpoint as aud', async () => {
+  it('accepts feedback with the feedback endpoint as aud (authenticated; a card never issued is then 404)', async () => {
     const res = await postJson(`${app.url}/cds-services/test-patient-view/feedback`,
       { feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2024-01-01T00:00:00Z' }] },
       { authorization: `Bearer ${await sign({ aud: `${BASE}/cds-services/test-patient-view/feedback` })}` });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(404);
+    expect(res.body.resourceType).toBe('OperationOutcome');
   });
 
   it('fetches the JWKS again when a token names a new kid (key rotation)', async () => {

@@ -90,14 +90,34 @@ export const fhirAuthorizationSchema = z.object({
 });
 export type FhirAuthorization = z.infer<typeof fhirAuthorizationSchema>;
 
+/**
+ * Bounds on a feedback request (400 beyond): a hostile client cannot make the service store or
+ * count large values. `card` must be a uuid (the service only issues uuids).
+ */
+export const FEEDBACK_LIMITS = {
+  /** Items per request. */
+  items: 100,
+  /** acceptedSuggestions per item (a card carries a handful). */
+  acceptedSuggestions: 50,
+  /** Characters of a suggestion id, a coding system, code or display. */
+  id: 128, system: 256, code: 128, display: 256,
+  /** Characters of a user comment (read for presence only, never stored). */
+  userComment: 4000,
+} as const;
+
 /** Feedback (§Feedback). */
 export const feedbackItemSchema = z.object({
-  card: z.string().min(1),
+  card: z.uuid(),
   outcome: z.enum(['accepted', 'overridden']),
-  acceptedSuggestions: z.array(z.object({ id: z.string().min(1) })).min(1).optional(),
+  acceptedSuggestions: z.array(z.object({ id: z.string().min(1).max(FEEDBACK_LIMITS.id) }))
+    .min(1).max(FEEDBACK_LIMITS.acceptedSuggestions).optional(),
   overrideReason: z.object({
-    reason: codingSchema.optional(),
-    userComment: z.string().min(1).optional(),
+    reason: z.object({
+      system: z.string().min(1).max(FEEDBACK_LIMITS.system),
+      code: z.string().min(1).max(FEEDBACK_LIMITS.code),
+      display: z.string().min(1).max(FEEDBACK_LIMITS.display).optional(),
+    }).optional(),
+    userComment: z.string().min(1).max(FEEDBACK_LIMITS.userComment).optional(),
   }).optional(),
   outcomeTimestamp: z.iso.datetime({ offset: true }),
 }).refine((f) => f.outcome !== 'accepted' || (f.acceptedSuggestions?.length ?? 0) > 0, {
@@ -105,4 +125,4 @@ export const feedbackItemSchema = z.object({
   path: ['acceptedSuggestions'],
 });
 export type FeedbackItem = z.infer<typeof feedbackItemSchema>;
-export const feedbackRequestSchema = z.object({ feedback: z.array(feedbackItemSchema).min(1) });
+export const feedbackRequestSchema = z.object({ feedback: z.array(feedbackItemSchema).min(1).max(FEEDBACK_LIMITS.items) });

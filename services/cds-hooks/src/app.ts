@@ -31,7 +31,7 @@ export interface AppDependencies {
   /** Service descriptors (from the scorer or the model catalogue). */
   services: readonly CdsServiceDescriptor[];
   auth: AuthMode;
-  /** @defaultValue in-memory (CARD_REGISTRY_TTL_S, CARD_REGISTRY_MAX) */
+  /** @defaultValue in-memory (CARD_REGISTRY_TTL_S, CARD_REGISTRY_MAX, CARD_REGISTRY_MAX_PER_CLIENT) */
   cardRegistry?: CardRegistry;
   /** @defaultValue in-memory */
   feedbackStore?: FeedbackStore;
@@ -52,8 +52,9 @@ const READINESS_TIMEOUT_MS = 2000;
 export function createApp(deps: AppDependencies): Express {
   const { config, logger } = deps;
   const registry = new ServiceRegistry(deps.services);
-  const cardRegistry = deps.cardRegistry ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
-  const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
+  const cardRegistry = deps.cardRegistry
+    ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
+  const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
   const lifecycle = deps.lifecycle ?? { draining: false };
 
   /**

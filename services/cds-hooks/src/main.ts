@@ -45,16 +45,17 @@ export async function main(): Promise<Server> {
   const logger = createLogger(config.LOG_LEVEL);
   let redis: Redis | undefined;
   let replayCache: ReplayCache = new MemoryReplayCache(Date.now, config.REPLAY_CACHE_MAX_PER_ISSUER);
-  let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
-  let feedbackStore: FeedbackStore = new MemoryFeedbackStore();
+  let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
+  let feedbackStore: FeedbackStore = new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
   if (config.REDIS_URL) {
     // Fail fast per command: the feedback store buffers, the replay cache falls back locally.
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection error'));
     replayCache = new RedisReplayCache(redis, logger, undefined, undefined, config.REPLAY_CACHE_MAX_PER_ISSUER);
-    cardRegistry = new RedisCardRegistry(redis, config.CARD_REGISTRY_TTL_S);
+    cardRegistry = new RedisCardRegistry(redis, config.CARD_REGISTRY_TTL_S, undefined, config.CARD_REGISTRY_MAX_PER_CLIENT);
     feedbackStore = new RedisFeedbackStore(redis, {
       streamKey: config.FEEDBACK_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN, bufferMax: config.FEEDBACK_BUFFER_MAX, logger,
+      cardTtlS: config.CARD_REGISTRY_TTL_S,
     });
   }
   const auth = createAuthMode(config, logger, replayCache);

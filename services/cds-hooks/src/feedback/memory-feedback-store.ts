@@ -1,20 +1,49 @@
-import { summarize, type FeedbackRecord, type FeedbackStore, type FeedbackSummary } from './feedback-store';
+import { countFirstOutcome } from './count-outcome';
+import { FeedbackCounts, outcomeKey, type FeedbackRecord, type FeedbackStore, type FeedbackSummary } from './feedback-store';
 
-/** Embedded mode: the most recent `max` records in memory (a restart forgets them; metrics keep counts). */
+export interface MemoryFeedbackStoreOptions {
+  /** Most cards whose outcome is kept (the oldest are forgotten, and leave the aggregates). @defaultValue 100000 */
+  max?: number;
+  /** Called once per card, with its first outcome. @defaultValue countFirstOutcome (the feedback metrics) */
+  onFirstOutcome?: (r: FeedbackRecord) => void;
+}
+
+/**
+ * Embedded mode: the latest outcome of the most recent `max` cards in memory, with running
+ * aggregates (a restart forgets them; metrics keep counts).
+ */
 export class MemoryFeedbackStore implements FeedbackStore {
-  private readonly records: FeedbackRecord[] = [];
+  private readonly latest = new Map<string, FeedbackRecord>();
+  private readonly counts = new FeedbackCounts();
+  private readonly max: number;
 
-  constructor(private readonly max = 100_000) {}
+  constructor(options: MemoryFeedbackStoreOptions | number = {}) {
+    const o = typeof options === 'number' ? { max: options } : options;
+    this.max = o.max ?? 100_000;
+    this.onFirstOutcome = o.onFirstOutcome ?? countFirstOutcome;
+  }
+
+  private readonly onFirstOutcome: (r: FeedbackRecord) => void;
 
   async record(_serviceId: string, items: FeedbackRecord[]): Promise<void> {
-    this.records.push(...items);
-    if (this.records.length > this.max) this.records.splice(0, this.records.length - this.max);
+    for (const r of items) {
+      const key = outcomeKey(r);
+      const prev = this.latest.get(key);
+      if (prev) { this.counts.add(prev, -1); this.latest.delete(key); } else this.onFirstOutcome(r);
+      this.latest.set(key, r);
+      this.counts.add(r);
+      if (this.latest.size > this.max) {
+        const [oldestKey, oldest] = this.latest.entries().next().value as [string, FeedbackRecord];
+        this.latest.delete(oldestKey);
+        this.counts.add(oldest, -1);
+      }
+    }
   }
 
   async summary(): Promise<FeedbackSummary> {
-    return summarize(this.records);
+    return this.counts.summary();
   }
 
-  /** Records in arrival order (tests, dashboard drill-down). */
-  list(): readonly FeedbackRecord[] { return this.records; }
+  /** The latest outcome per card, oldest first (tests, dashboard drill-down). */
+  list(): readonly FeedbackRecord[] { return [...this.latest.values()]; }
 }

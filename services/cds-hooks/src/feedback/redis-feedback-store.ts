@@ -1,13 +1,36 @@
 /**
- * Distributed mode: feedback goes to a Redis stream (XADD, approximate MAXLEN), so a restart loses
- * none and every replica's feedback lands in one place. While Redis is unreachable, items wait in a
- * bounded in-memory buffer and are retried with backoff; the HTTP answer never waits on Redis for
- * more than `maxWaitMs`.
+ * Distributed mode: each outcome is written by one Lua script that (1) replaces the card's previous
+ * outcome in the running aggregates (a hash of counters, `<stream>:counts`), (2) remembers the
+ * card's counters under `<stream>:outcome:<digest>` for as long as the card is attributable, and
+ * (3) appends the record to a Redis stream (XADD, approximate MAXLEN) as the audit trail. So a
+ * restart loses none, every replica's feedback lands in one place, and summary() reads one small
+ * hash instead of the stream. While Redis is unreachable, items wait in a bounded in-memory buffer
+ * and are retried with backoff; the HTTP answer never waits on Redis for more than `maxWaitMs`.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { feedbackBuffered } from '../metrics';
-import { summarize, type FeedbackRecord, type FeedbackStore, type FeedbackSummary } from './feedback-store';
+import { countFirstOutcome } from './count-outcome';
+import {
+  FeedbackCounts, countFields, outcomeKey, summaryFromCounts, type FeedbackRecord, type FeedbackStore, type FeedbackSummary,
+} from './feedback-store';
+
+/**
+ * KEYS: outcome slot, counters hash, stream. ARGV: record JSON, slot TTL s, counter fields (JSON
+ * array), stream MAXLEN. Returns 1 when the card already had an outcome (replaced), else 0.
+ */
+const RECORD_SCRIPT = `
+local prev = redis.call('GET', KEYS[1])
+if prev then
+  for _, f in ipairs(cjson.decode(prev)) do redis.call('HINCRBY', KEYS[2], f, -1) end
+end
+for _, f in ipairs(cjson.decode(ARGV[3])) do redis.call('HINCRBY', KEYS[2], f, 1) end
+redis.call('SET', KEYS[1], ARGV[3], 'EX', tonumber(ARGV[2]))
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[1])
+if prev then return 1 end
+return 0
+`;
 
 export interface RedisFeedbackStoreOptions {
   streamKey: string;
@@ -21,8 +44,10 @@ export interface RedisFeedbackStoreOptions {
   /** Retry backoff bounds, ms. @defaultValue 100 .. 5000 */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** Most records read back for summary(). @defaultValue 100000 */
-  summaryLimit?: number;
+  /** How long a card's outcome slot is kept (a later outcome within it replaces the earlier), s. @defaultValue 604800 */
+  cardTtlS?: number;
+  /** Called once per card, with its first outcome, after it is written. @defaultValue countFirstOutcome (the feedback metrics) */
+  onFirstOutcome?: (r: FeedbackRecord) => void;
 }
 
 const BATCH = 500;
@@ -65,8 +90,11 @@ export class RedisFeedbackStore implements FeedbackStore {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, BATCH);
       const pipeline = this.redis.pipeline();
+      const key = this.options.streamKey;
+      const ttl = String(this.options.cardTtlS ?? 7 * 86400);
       for (const r of batch) {
-        pipeline.xadd(this.options.streamKey, 'MAXLEN', '~', String(this.options.maxLen), '*', 'data', JSON.stringify(r));
+        const slot = `${key}:outcome:${createHash('sha256').update(outcomeKey(r)).digest('base64url')}`;
+        pipeline.eval(RECORD_SCRIPT, 3, slot, `${key}:counts`, key, JSON.stringify(r), ttl, JSON.stringify(countFields(r)), String(this.options.maxLen));
       }
       let results: [Error | null, unknown][] | null;
       try {
@@ -75,6 +103,7 @@ export class RedisFeedbackStore implements FeedbackStore {
         results = null;
       }
       const failed = results ? batch.filter((_, i) => results?.[i]?.[0]) : batch;
+      if (results) batch.forEach((r, i) => { if (!results?.[i]?.[0] && results?.[i]?.[1] === 0) (this.options.onFirstOutcome ?? countFirstOutcome)(r); });
       // Remove the batch, put failures back in front (order kept).
       this.buffer.splice(0, batch.length, ...failed);
       feedbackBuffered.set(this.buffer.length);
@@ -97,19 +126,17 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.timer.unref();
   }
 
+  /** Running aggregates from Redis (one HGETALL of a small hash) plus what is still buffered. */
   async summary(): Promise<FeedbackSummary> {
-    let stored: FeedbackRecord[] = [];
+    const counts = new FeedbackCounts();
+    for (const r of this.buffer) counts.add(r);
     try {
-      const entries = await this.redis.xrevrange(this.options.streamKey, '+', '-', 'COUNT', this.options.summaryLimit ?? 100_000);
-      stored = entries.flatMap(([, fields]) => {
-        const i = fields.indexOf('data');
-        if (i < 0) return [];
-        try { return [JSON.parse(fields[i + 1]) as FeedbackRecord]; } catch { return []; }
-      });
+      const stored = await this.redis.hgetall(`${this.options.streamKey}:counts`);
+      for (const [f, v] of Object.entries(stored)) counts.counts.set(f, (counts.counts.get(f) ?? 0) + Number(v));
     } catch {
       // Redis down: summarise what is buffered.
     }
-    const s = summarize([...stored, ...this.buffer]);
+    const s = summaryFromCounts(counts.counts);
     s.pending = this.buffer.length;
     return s;
   }

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisReplayCache } from '../auth/replay-cache';
 import { createLogger } from '../logger';
-import { RedisCardRegistry } from './card-registry';
+import { clientKey, RedisCardRegistry } from './card-registry';
 import type { FeedbackRecord } from './feedback-store';
 import { RedisFeedbackStore } from './redis-feedback-store';
 
@@ -35,7 +35,7 @@ class RedisProxy {
 
 function item(outcome: 'accepted' | 'overridden', code?: string): FeedbackRecord {
   return {
-    serviceId: 'ckd-progression', kind: 'ckd.referral', cardUuid: randomUUID(), outcome,
+    serviceId: 'ckd-progression', kind: 'ckd.referral', cardUuid: randomUUID(), issuer: 'https://ehr.example', outcome,
     acceptedSuggestions: outcome === 'accepted' ? 1 : 0,
     overrideReason: code ? { system: 'http://example.org/reasons', code } : undefined,
     hasUserComment: false, outcomeTimestamp: '2024-01-01T00:00:00Z', receivedAt: new Date().toISOString(),
@@ -98,14 +98,63 @@ describe('Redis-backed feedback, card registry and replay cache', () => {
     }
   });
 
-  it('shares card attribution across instances through Redis with a TTL', async () => {
+  it('shares card attribution across instances through Redis with a TTL, per client', async () => {
     const a = new RedisCardRegistry(direct, 60, `test:card:${run}:`);
     const b = new RedisCardRegistry(direct, 60, `test:card:${run}:`);
+    const client = { iss: 'https://ehr.example', tenant: 't' };
     const uuid = randomUUID();
-    await a.remember('cardiovascular-risk', [{ uuid, kind: 'cv.statin' }]);
-    expect(await b.lookup(uuid)).toEqual({ serviceId: 'cardiovascular-risk', kind: 'cv.statin' });
-    expect(await direct.ttl(`test:card:${run}:${uuid}`)).toBeGreaterThan(50);
-    expect(await b.lookup(randomUUID())).toBeUndefined();
+    await a.remember(client, 'cardiovascular-risk', [{ uuid, kind: 'cv.statin' }]);
+    expect(await b.lookup(client, uuid)).toEqual({ serviceId: 'cardiovascular-risk', kind: 'cv.statin' });
+    expect(await direct.ttl(`test:card:${run}:${clientKey(client)}:${uuid}`)).toBeGreaterThan(50);
+    expect(await b.lookup(client, randomUUID())).toBeUndefined();
+    expect(await b.lookup({ iss: 'https://other.example' }, uuid)).toBeUndefined();
+  });
+
+  it('bounds the Redis card registry per client: a flood forgets only the flooding client\'s oldest cards', async () => {
+    const reg = new RedisCardRegistry(direct, 60, `test:card:${run}:bound:`, 50);
+    const flood = { iss: 'https://flood.example' };
+    const quiet = { iss: 'https://quiet.example' };
+    const kept = randomUUID();
+    await reg.remember(quiet, 'medication-safety', [{ uuid: kept, kind: 'k' }]);
+    const first = randomUUID();
+    await reg.remember(flood, 'medication-safety', [{ uuid: first, kind: 'k' }]);
+    for (let i = 0; i < 5; i++) await reg.remember(flood, 'medication-safety', Array.from({ length: 40 }, () => ({ uuid: randomUUID(), kind: 'k' })));
+    expect(await direct.zcard(`test:card:${run}:bound:${clientKey(flood)}`)).toBe(50);
+    expect(await reg.lookup(flood, first)).toBeUndefined();
+    expect(await reg.lookup(quiet, kept)).toEqual({ serviceId: 'medication-safety', kind: 'k' });
+    expect((await direct.keys(`test:card:${run}:bound:${clientKey(flood)}:*`)).length).toBe(50);
+  });
+
+  it('keeps one outcome per card in the running aggregates (a later outcome replaces an earlier one)', async () => {
+    const key = `${streamKey}:dedupe`;
+    const firsts: string[] = [];
+    const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 10000, bufferMax: 100, logger, onFirstOutcome: (r) => firsts.push(r.cardUuid) });
+    const one = item('overridden', 'not-indicated');
+    await store.record('ckd-progression', [one]);
+    await store.record('ckd-progression', [{ ...one, outcome: 'accepted', acceptedSuggestions: 1, overrideReason: undefined }]);
+    await store.record('ckd-progression', [{ ...one, outcome: 'accepted', acceptedSuggestions: 1, overrideReason: undefined }]);
+    const s = await store.summary();
+    expect(s.total).toBe(1);
+    expect(s.accepted).toBe(1);
+    expect(s.topOverrideReasons).toEqual([]);
+    expect(firsts).toEqual([one.cardUuid]);
+    expect(await direct.xlen(key)).toBe(3); // the stream keeps the audit trail
+  });
+
+  it('summarises from running aggregates: a refresh costs the same however long the stream is', async () => {
+    const key = `${streamKey}:cost`;
+    const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 100_000, bufferMax: 10_000, logger, onFirstOutcome: () => undefined });
+    await store.record('ckd-progression', Array.from({ length: 5000 }, (_, i) => item(i % 3 ? 'accepted' : 'overridden', i % 3 ? undefined : 'not-indicated')));
+    await store.flush();
+    expect(await direct.xlen(key)).toBe(5000);
+    const t0 = performance.now();
+    const s = await store.summary();
+    const ms = performance.now() - t0;
+    expect(s.total).toBe(5000);
+    expect(s.overridden).toBe(1667);
+    // One HGETALL of a handful of counters (measured ~1 ms here), not 5000 stream entries parsed.
+    expect(await direct.hlen(`${key}:counts`)).toBeLessThanOrEqual(3);
+    expect(ms).toBeLessThan(100);
   });
 
   it('shares jti replay protection across replicas (SET NX EX)', async () => {

@@ -36,7 +36,7 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
 
   router.post('/cds-services/:id/feedback', async (req: Request<{ id: string }>, res) => {
     if (!deps.registry.has(req.params.id)) throw notFound('Unknown CDS service');
-    await recordFeedback(req.params.id, req.body, deps);
+    await recordFeedback(req.params.id, req.body, res.locals.client as CallingClient, deps);
     res.status(200).end();
   });
   router.all('/cds-services/:id/feedback', methodNotAllowed('POST'));

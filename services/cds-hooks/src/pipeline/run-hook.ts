@@ -81,7 +81,11 @@ export async function runHook(
   }
   if (finalized.cards.length > 0) {
     // Feedback attribution; failure here must not cost the clinician the cards.
-    deps.cardRegistry.remember(service, finalized.cards.map((c) => ({ uuid: c.card.uuid as string, kind: c.kind })))
+    deps.cardRegistry.remember({ iss: client.iss, tenant: client.tenant }, service, finalized.cards.map((c) => ({
+      uuid: c.card.uuid as string,
+      kind: c.kind,
+      overrideReasons: c.card.overrideReasons?.map((r) => `${r.system}|${r.code}`),
+    })))
       .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'card registry unavailable'));
   }
   stageDuration.observe({ service, stage: 'cards' }, (performance.now() - tCards) / 1000);
