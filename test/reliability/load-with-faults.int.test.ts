@@ -54,6 +54,17 @@ describe('distributed mode under steady traffic while a worker and Redis fail', 
     const missesBefore = countersOf(await scrape(`${svc.url}/metrics`)).deadlineMisses;
 
     const hooks: Promise<HookOutcome>[] = [];
+    // Feedback goes to cards the service really issued (feedback on any other uuid is refused, 404).
+    const issued: string[] = [];
+    const collect = (path: string, answer: RawAnswer): void => {
+      if (!path.endsWith('/ckd-progression') || answer.status !== 200) return;
+      for (const c of (answer.json as { cards?: { uuid: string }[] } | undefined)?.cards ?? []) issued.push(c.uuid);
+    };
+    for (const c of calls.filter((x) => x.path.endsWith('/ckd-progression')).slice(0, 20)) {
+      collect(c.path, await sendRaw(`${svc.url}${c.path}`, 'POST', Buffer.from(c.body), 'application/json'));
+    }
+    expect(issued.length).toBeGreaterThan(0);
+    let nextCard = 0;
     const feedback: Promise<{ uuid: string; answer: RawAnswer; at: number }>[] = [];
     const events: string[] = [];
     const t0 = Date.now();
@@ -62,10 +73,11 @@ describe('distributed mode under steady traffic while a worker and Redis fail', 
     const hookTimer = setInterval(() => {
       const c = calls[i++ % calls.length]!;
       const at = since();
-      hooks.push(sendRaw(`${svc.url}${c.path}`, 'POST', Buffer.from(c.body), 'application/json', 10_000).then((answer) => ({ at, answer })));
+      hooks.push(sendRaw(`${svc.url}${c.path}`, 'POST', Buffer.from(c.body), 'application/json', 10_000).then((answer) => { collect(c.path, answer); return { at, answer }; }));
     }, 1000 / HOOKS_PER_S);
     const feedbackTimer = setInterval(() => {
-      const uuid = randomUUID();
+      // Newest cards first (cards issued during the Redis outage are attributed by the local mirror).
+      const uuid = issued[issued.length - 1 - (nextCard++ % Math.min(issued.length, 50))]!;
       const at = since();
       feedback.push(sendRaw(`${svc.url}/cds-services/ckd-progression/feedback`, 'POST', Buffer.from(JSON.stringify(feedbackBody(uuid))), 'application/json', 10_000)
         .then((answer) => ({ uuid, answer, at })));

@@ -13,6 +13,7 @@ import { MemoryCardRegistry, type CardRegistry } from './feedback/card-registry'
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { accessLog } from './http/access-log';
+import { clientLimits } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
 import { requireJsonBody } from './http/require-json';
@@ -113,7 +114,7 @@ export function createApp(deps: AppDependencies): Express {
     workers: deps.workers,
   }));
 
-  app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
+  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   }), limitJsonDepth(config.MAX_JSON_DEPTH));

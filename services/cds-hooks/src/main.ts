@@ -15,6 +15,7 @@ import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feed
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { RedisFeedbackStore } from './feedback/redis-feedback-store';
+import { createHttpServer } from './http/create-server';
 import { createLogger, type Logger } from './logger';
 
 interface Engine {
@@ -66,7 +67,7 @@ export async function main(): Promise<Server> {
     queue: engine.queue, workers: engine.workers,
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(app, config).listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, host: config.HOST, mode: engine.mode, auth: auth.kind }, 'prognos cds-hooks listening');
   });
 

@@ -88,6 +88,13 @@ export const cardsDropped = getOrCreateMetric('prognos_cards_dropped_total', () 
 }));
 
 /** Feedback items buffered in memory because Redis was unreachable (distributed mode). */
+/** Calls refused with 429 by the per-client limits, by reason (rate, concurrency); no client label. */
+export const clientThrottled = getOrCreateMetric('prognos_client_throttled_total', () => new client.Counter({
+  name: 'prognos_client_throttled_total',
+  help: 'CDS calls refused with 429 by the per-client rate or concurrency limit, by reason',
+  labelNames: ['reason'] as const,
+}));
+
 export const feedbackBuffered = getOrCreateMetric('prognos_feedback_buffered', () => new client.Gauge({
   name: 'prognos_feedback_buffered',
   help: 'Feedback items waiting in memory for Redis to come back',

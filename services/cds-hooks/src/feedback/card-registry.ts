@@ -114,12 +114,22 @@ redis.call('PEXPIRE', KEYS[1], ttl * 1000)
 return n
 `;
 
+/**
+ * Shared through Redis, with a local mirror of the cards this replica issued (same per-client
+ * bound): while Redis is unreachable, or for cards issued during an outage, feedback on them is still
+ * attributed (and still only for the client they were issued to).
+ */
 export class RedisCardRegistry implements CardRegistry {
+  private readonly local: MemoryCardRegistry;
+
   constructor(private readonly redis: Redis, private readonly ttlS: number, private readonly prefix = 'prognos:card:',
-    private readonly maxPerClient = 20_000, private readonly now: () => number = Date.now) {}
+    private readonly maxPerClient = 20_000, private readonly now: () => number = Date.now) {
+    this.local = new MemoryCardRegistry(ttlS, maxPerClient * 4, now, maxPerClient);
+  }
 
   async remember(client: ClientIdentity, serviceId: string, cards: IssuedCard[]): Promise<void> {
     if (cards.length === 0) return;
+    await this.local.remember(client, serviceId, cards);
     const ck = clientKey(client);
     const args: string[] = [`${this.prefix}${ck}:`, String(this.ttlS), String(this.now()), String(this.maxPerClient)];
     for (const c of cards) args.push(c.uuid, JSON.stringify({ serviceId, kind: c.kind, overrideReasons: c.overrideReasons }));
@@ -127,8 +137,8 @@ export class RedisCardRegistry implements CardRegistry {
   }
 
   async lookup(client: ClientIdentity, uuid: string): Promise<CardAttribution | undefined> {
-    const raw = await this.redis.get(`${this.prefix}${clientKey(client)}:${uuid}`);
-    if (!raw) return undefined;
+    const raw = await this.redis.get(`${this.prefix}${clientKey(client)}:${uuid}`).catch(() => null);
+    if (!raw) return this.local.lookup(client, uuid);
     try {
       const v = JSON.parse(raw) as CardAttribution;
       if (typeof v.serviceId !== 'string' || typeof v.kind !== 'string') return undefined;
