@@ -32,7 +32,8 @@ export interface Spawned {
 function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): Spawned {
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npx tsc -b\` first`);
   const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    // Load drivers measure throughput from one client: the per-client limits are off unless a test sets them.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', CLIENT_RATE_PER_S: '0', CLIENT_MAX_CONCURRENT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: REPO_ROOT,
   });

@@ -108,7 +108,7 @@ describe('memory under a long run of mixed traffic', () => {
     let server: Server | undefined;
     try {
       scorer = await createInProcessScorer(loadScorerConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), { logger: createScorerLogger('silent') });
-      const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', BODY_LIMIT: '5mb' });
+      const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', BODY_LIMIT: '5mb', CLIENT_RATE_PER_S: '0', CLIENT_MAX_CONCURRENT: '0' });
       const app = createApp({
         config, logger: createLogger('silent'), engine: scorer, services: scorer.services(),
         auth: { kind: 'development', fhirServers: [] }, models: () => scorer!.models(),

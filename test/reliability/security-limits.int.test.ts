@@ -13,7 +13,10 @@ import { createJwtVerifier } from '../../services/cds-hooks/src/auth/jwt-verifie
 import { MemoryReplayCache } from '../../services/cds-hooks/src/auth/replay-cache';
 import { loadConfig } from '../../services/cds-hooks/src/config';
 import { createLogger } from '../../services/cds-hooks/src/logger';
-import { postJson, startTestApp } from '../http/support/harness';
+import net from 'node:net';
+import { createApp } from '../../services/cds-hooks/src/app';
+import { createHttpServer } from '../../services/cds-hooks/src/http/create-server';
+import { OfflineEngine, TEST_SERVICES, postJson, startTestApp, testConfig } from '../http/support/harness';
 
 const logger = createLogger('silent');
 
@@ -147,6 +150,95 @@ describe('security hardening: limits', () => {
       expect(process.memoryUsage().heapUsed - before).toBeLessThan(20_000_000);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('security hardening: per-client limits and server timeouts', () => {
+  it('answers 429 with an OperationOutcome and Retry-After beyond a client\'s rate, without slowing another client', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES384', use: 'sig' };
+    const BASE = 'https://cds.example.org';
+    const verifier = createJwtVerifier({
+      issuers: ['https://busy.example', 'https://calm.example'].map((iss) => ({ iss, jwks: { keys: [jwk as never] }, jku: [], fhirServers: [] })),
+      algorithms: ['ES384'], clockSkewS: 30, maxAgeS: 3600, replayCache: new MemoryReplayCache(),
+      jwks: { timeoutMs: 2000, cooldownS: 0, cacheMaxAgeS: 600 },
+    });
+    const app = await startTestApp({ auth: { kind: 'jwt', verifier, publicBaseUrl: BASE }, env: { CLIENT_RATE_PER_S: '5', CLIENT_RATE_BURST: '10' } });
+    const get = async (iss: string) => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ iss, aud: `${BASE}/cds-services`, iat: now, exp: now + 300, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'k' }).sign(privateKey);
+      return fetch(`${app.url}/cds-services`, { headers: { authorization: `Bearer ${token}` } });
+    };
+    try {
+      const statuses: number[] = [];
+      let throttled: Response | undefined;
+      for (let i = 0; i < 20; i++) {
+        const res = await get('https://busy.example');
+        statuses.push(res.status);
+        if (res.status === 429 && !throttled) throttled = res; else await res.arrayBuffer();
+      }
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(8);
+      expect(throttled!.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      const body = await throttled!.json() as { resourceType: string; issue: { code: string }[] };
+      expect(body.resourceType).toBe('OperationOutcome');
+      expect(body.issue[0].code).toBe('throttled');
+      // The other client has its own budget.
+      expect((await get('https://calm.example')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 429 beyond a client\'s concurrent requests (a slow body holds its slot)', async () => {
+    const app = await startTestApp({ env: { CLIENT_MAX_CONCURRENT: '2', CLIENT_RATE_PER_S: '0' } });
+    const port = Number(new URL(app.url).port);
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const s = net.connect(port, '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        s.write('POST /cds-services/test-patient-view HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+        held.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await postJson(`${app.url}/cds-services/test-patient-view`, { hook: 'patient-view' });
+      expect(res.status).toBe(429);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.headers.get('retry-after')).toBe('1');
+      for (const s of held) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      // Slots are released when the held connections go away.
+      expect((await postJson(`${app.url}/cds-services/test-patient-view`, { hook: 'patient-view' })).status).toBe(400);
+    } finally {
+      for (const s of held) s.destroy();
+      await app.close();
+    }
+  });
+
+  it('drops a request whose body drips slower than HTTP_REQUEST_TIMEOUT_MS (408), instead of holding it for 300 s', async () => {
+    const config = testConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '500' });
+    const app = createApp({ config, logger, engine: new OfflineEngine(), services: TEST_SERVICES, auth: { kind: 'development', fhirServers: [] } });
+    const server = createHttpServer(app, config);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const s = net.connect(port, '127.0.0.1');
+      let answer = '';
+      s.on('data', (d) => { answer += d.toString(); });
+      const closed = new Promise<number>((r) => s.once('close', () => r(Date.now())));
+      const t0 = Date.now();
+      s.write('POST /cds-services/test-patient-view HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n');
+      const drip = setInterval(() => { if (!s.destroyed) s.write(' '); }, 100);
+      const at = await closed;
+      clearInterval(drip);
+      expect(at - t0).toBeLessThan(4000);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 });
