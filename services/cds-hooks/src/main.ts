@@ -10,7 +10,7 @@ import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/co
 import { createApp, type AppDependencies } from './app';
 import { createAuthMode } from './auth/create-auth-mode';
 import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from './auth/replay-cache';
-import { loadConfig, type Config } from './config';
+import { isDevelopmentEnv, loadConfig, type Config } from './config';
 import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feedback/card-registry';
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
@@ -25,9 +25,23 @@ interface Engine {
   executionProvider: () => string;
 }
 
+/**
+ * Distributed mode trusts results from Redis only when they are signed: without SCORING_RESULT_SECRET
+ * it refuses to start, unless NODE_ENV asks for development explicitly. Returns false when running
+ * without a secret (development), true otherwise.
+ */
+export function checkResultSecret(config: Pick<Config, 'REDIS_URL' | 'SCORING_RESULT_SECRET' | 'NODE_ENV'>): boolean {
+  if (!config.REDIS_URL || config.SCORING_RESULT_SECRET) return true;
+  if (!isDevelopmentEnv(config)) {
+    throw new Error('SCORING_RESULT_SECRET is required in distributed mode: without it a result written to Redis by anyone would be trusted (set NODE_ENV=development to run without it on purpose)');
+  }
+  return false;
+}
+
 async function createEngine(config: Config, logger: Logger): Promise<Engine> {
   const scorerConfig = loadScorerConfig();
   if (config.REDIS_URL) {
+    if (!checkResultSecret(config)) logger.warn('SCORING_RESULT_SECRET is not set: scoring results from Redis are not authenticated (development only)');
     const catalog = loadServiceCatalog(scorerConfig);
     // Loaded only in distributed mode: embedded deployments never need the queue code.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const scorerConfig = loadScorerConfig();
   const logger = pino({ name: 'prognos-scorer-worker', level: workerConfig.LOG_LEVEL });
 
+  if (!workerConfig.SCORING_RESULT_SECRET) logger.warn('SCORING_RESULT_SECRET is not set: results are not signed (development only)');
   const engine = await createInProcessScorer(scorerConfig);
   const worker = startScoreWorker({
     redisUrl: workerConfig.REDIS_URL,
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     stalledIntervalMs: workerConfig.SCORER_STALLED_INTERVAL_MS,
     maxStalledCount: workerConfig.SCORER_MAX_STALLED_COUNT,
     heartbeatMs: workerConfig.WORKER_HEARTBEAT_MS,
+    resultSecret: workerConfig.SCORING_RESULT_SECRET,
     logger,
   });
   let metrics: MetricsServer | undefined;

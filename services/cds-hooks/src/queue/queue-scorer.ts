@@ -15,6 +15,7 @@ import {
 } from '@prognos/contracts';
 import {
   SCORE_JOB_NAME, checkRedisConfig, type QueueLogger, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
+  verifyScoringResult,
 } from '@prognos/scorer';
 import type { Config } from '../config';
 import { stageDuration } from '../metrics';
@@ -125,6 +126,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
   if (queueName.includes(':')) throw new Error('QUEUE_NAME must not contain ":"');
   const log: QueueLogger = deps.logger ?? pino({ name: 'prognos-queue', level: config.LOG_LEVEL });
   const fallbackMode = config.QUEUE_FALLBACK;
+  const resultSecret = config.SCORING_RESULT_SECRET;
   const keep = { age: config.QUEUE_JOB_RETENTION_S, count: config.QUEUE_JOB_RETENTION_COUNT };
 
   const versionsByService = new Map<string, Record<string, string>>();
@@ -242,6 +244,14 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     if (typeof value === 'string') {
       try { value = JSON.parse(value); } catch { /* fails the shape check below */ }
     }
+    // With a secret, only a result signed for this job by a worker holding it is trusted.
+    if (resultSecret && !verifyScoringResult(value, jobId, resultSecret)) {
+      stats.failed += 1;
+      queueJobs.inc({ outcome: 'forged_result' });
+      log.error({ queue: queueName }, 'scoring result refused: missing or invalid signature (SCORING_RESULT_SECRET)');
+      call.reject(new ScoringJobFailedError('forged_result'));
+      return;
+    }
     const parsed = scoringOutputSchema.safeParse(value);
     if (!parsed.success || parsed.data.correlationId !== jobId) {
       stats.failed += 1;
@@ -249,7 +259,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
       call.reject(new ScoringJobFailedError('invalid_result'));
       return;
     }
-    const output = value as ScoringOutput;
+    const { signature: _signature, ...output } = value as ScoringOutput & { signature?: string };
     stats.completed += 1;
     queueJobs.inc({ outcome: 'completed' });
     const roundTripS = (Date.now() - call.enqueuedAt) / 1000;

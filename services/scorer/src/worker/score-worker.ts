@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import type { ModelInfo, ScoringInput, ScoringOutput } from '@prognos/contracts';
 import { batchSize, inferenceRows, inferenceRuns } from '../metrics';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat';
+import { signScoringResult } from './result-signature';
 import {
   JOB_FAILURE, checkRedisConfig, type QueueLogger, redisClientOptions, scoreJobDataSchema, type WorkerHeartbeat,
 } from './protocol';
@@ -42,6 +43,8 @@ export interface ScoreWorkerOptions {
   maxStalledCount?: number;
   /** @defaultValue 5000 */
   heartbeatMs?: number;
+  /** SCORING_RESULT_SECRET: results are signed with it (result-signature.ts); unsigned without. */
+  resultSecret?: string;
   logger?: QueueLogger;
 }
 
@@ -120,6 +123,11 @@ export function startScoreWorker(options: ScoreWorkerOptions): ScoreWorker {
   let warnings: string[] = [];
 
   const processJob = async (job: Job): Promise<ScoringOutput> => {
+    const output = await scoreJob(job);
+    return options.resultSecret && job.id ? signScoringResult(output, job.id, options.resultSecret) : output;
+  };
+
+  const scoreJob = async (job: Job): Promise<ScoringOutput> => {
     workerQueueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
     const parsed = scoreJobDataSchema.safeParse(job.data);
     if (!parsed.success) {

@@ -5,3 +5,4 @@
  */
 export * from './protocol';
 export * from './heartbeat';
+export * from './result-signature';

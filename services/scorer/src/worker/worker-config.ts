@@ -30,6 +30,13 @@ export const workerConfigSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(200).max(60_000).default(5000),
   /** On SIGTERM, time given to in-flight jobs before the worker force-closes, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * Shared secret (32+ characters) results are signed with (HMAC-SHA256); the HTTP service must have
+   * the same SCORING_RESULT_SECRET. Required unless NODE_ENV is development or test.
+   */
+  SCORING_RESULT_SECRET: z.string().min(32).optional(),
+  /** Compared case-insensitively; without SCORING_RESULT_SECRET the worker starts only in `development` or `test`. */
+  NODE_ENV: z.string().optional().transform((v) => v?.trim().toLowerCase() || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,5 +45,9 @@ export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = workerConfigSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid scorer worker configuration:\n${z.prettifyError(parsed.error)}`);
+  const dev = parsed.data.NODE_ENV === 'development' || parsed.data.NODE_ENV === 'test';
+  if (!parsed.data.SCORING_RESULT_SECRET && !dev) {
+    throw new Error('SCORING_RESULT_SECRET is required (the HTTP service refuses unsigned results); set NODE_ENV=development to run without it on purpose');
+  }
   return parsed.data;
 }
