@@ -11,7 +11,7 @@ describe('CDS Hooks card schema', () => {
     expect(cardSchema.safeParse(card).success).toBe(false);
   });
   it('requires acceptedSuggestions for accepted feedback', () => {
-    const fb = { card: 'c', outcome: 'accepted', outcomeTimestamp: '2020-01-01T00:00:00Z' };
+    const fb = { card: '9368d37b-283f-44a0-93ea-547cebab93ed', outcome: 'accepted', outcomeTimestamp: '2020-01-01T00:00:00Z' };
     expect(feedbackItemSchema.safeParse(fb).success).toBe(false);
     expect(feedbackItemSchema.safeParse({ ...fb, acceptedSuggestions: [{ id: 'a' }] }).success).toBe(true);
   });

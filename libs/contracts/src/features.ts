@@ -152,8 +152,14 @@ export interface ProvenanceItem {
   /** Value and unit as recorded, when a conversion was applied. */
   originalValue?: number;
   originalUnit?: string;
-  /** ISO date(-time) the fact is effective (observation time, onset, authoredOn). */
+  /** ISO date(-time) the fact is effective (observation time, onset, authoredOn). Never crosses to a scorer (see daysBefore). */
   date?: string;
+  /**
+   * Whole calendar days from the fact's date to the hook time (0 = the hook's day). What the HTTP
+   * side sends to a scorer instead of `date` (scoring-payload minimisation); card text names the day
+   * with {@link daysBeforeToken} and the HTTP side restores the calendar date from its own record.
+   */
+  daysBefore?: number;
   resourceType: string;
   /** Human-readable code display (e.g. 'Creatinine [Mass/volume] in Serum or Plasma'). */
   display?: string;

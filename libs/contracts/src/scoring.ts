@@ -14,6 +14,19 @@ import type { DataQualityReport, DraftOrderSummary, FeatureVectorPayload } from 
 export const PATIENT_REFERENCE = 'urn:prognos:context:patient';
 export const ENCOUNTER_REFERENCE = 'urn:prognos:context:encounter';
 export const USER_REFERENCE = 'urn:prognos:context:user';
+/**
+ * The hook time, as a scorer sees it: ScoringInput.asOf is this placeholder (the exact time never
+ * leaves the HTTP side) and a scorer writes it where a resource needs the time (RiskAssessment
+ * occurrenceDateTime); the HTTP side binds it to the real hook time.
+ */
+export const HOOK_TIME_REFERENCE = 'urn:prognos:context:hook-time';
+/** Prefix of a day token in card text: `urn:prognos:days-before:N` becomes the calendar date N days before the hook. */
+export const DAYS_BEFORE_PREFIX = 'urn:prognos:days-before:';
+
+/** The token a scorer writes in card text for "the day `days` calendar days before the hook". */
+export function daysBeforeToken(days: number): string {
+  return `${DAYS_BEFORE_PREFIX}${Math.round(days)}`;
+}
 
 /**
  * An action as a scorer emits it. For `update`/`delete` of a draft order, `draftOrderIndex` names
@@ -58,7 +71,10 @@ export interface ScoringInput {
   /** Opaque id correlating request, job and result; not derived from any patient data. */
   correlationId: string;
   serviceId: string;
-  /** The hook time the features were computed as of (ISO 8601). */
+  /**
+   * The hook time the features were computed as of. From the HTTP service always
+   * {@link HOOK_TIME_REFERENCE} (minimised payload); an ISO 8601 time when a caller scores directly.
+   */
   asOf: string;
   featureSets: Record<string, FeatureVectorPayload>;
   draftOrders?: DraftOrderSummary[];
@@ -143,6 +159,7 @@ const featureVectorPayloadSchema = z.object({
       originalValue: z.number().optional(),
       originalUnit: z.string().optional(),
       date: z.string().optional(),
+      daysBefore: z.number().int().optional(),
       resourceType: z.string(),
       display: z.string().optional(),
       derivation: z.enum(['measured', 'computed', 'reported', 'coded']).optional(),

@@ -1,10 +1,10 @@
 /**
  * ScoringInputs built by hand from the feature-set contract (FEATURE_SETS order and units), for the
- * CKD progression service: a 67-year-old man with eGFR 28 and ACR 450 mg/g, values a clinician
+ * CKD progression service, minimised as the HTTP side sends them: a 67-year-old man with eGFR 28 and ACR 450 mg/g, values a clinician
  * would recognise as CKD G4 A3. No patient identifiers exist here by construction.
  */
 import { randomUUID } from 'node:crypto';
-import { FEATURE_SETS, type FeatureSetName, type FeatureVectorPayload, type ScoringInput } from '@prognos/contracts';
+import { FEATURE_SETS, HOOK_TIME_REFERENCE, type FeatureSetName, type FeatureVectorPayload, type ScoringInput } from '@prognos/contracts';
 
 export const CKD_SERVICE_ID = 'ckd-progression';
 
@@ -20,7 +20,7 @@ export function featurePayload(set: FeatureSetName, values: Record<string, numbe
     present: names.map((n) => (n in values ? 1 : 0)),
     provenance: names.filter((n) => n in values && n.startsWith('egfr')).map((n) => ({
       feature: n,
-      items: [{ concept: 'egfr', value: values[n], unit: 'mL/min/{1.73_m2}', date: '2025-09-01', resourceType: 'Observation', derivation: 'computed' as const }],
+      items: [{ concept: 'egfr', value: values[n], unit: 'mL/min/{1.73_m2}', daysBefore: 30, resourceType: 'Observation', derivation: 'computed' as const }],
     })),
   };
 }
@@ -32,7 +32,8 @@ export function ckdInput(overrides: { egfr?: number; correlationId?: string } = 
   return {
     correlationId: overrides.correlationId ?? randomUUID(),
     serviceId: CKD_SERVICE_ID,
-    asOf: '2025-10-01T00:00:00.000Z',
+    // As the HTTP side sends it (minimised): the hook time is a placeholder, dates are days before it.
+    asOf: HOOK_TIME_REFERENCE,
     featureSets: {
       'kfre-4var': featurePayload('kfre-4var', p),
       'kfre-8var': featurePayload('kfre-8var', { ...p, albumin_g_dl: 3.8, phosphate_mg_dl: 4.4, bicarbonate_mmol_l: 21, calcium_mg_dl: 9.1 }),

@@ -3,7 +3,7 @@
  * never sees ids; this is where they come back in, just before the response leaves.
  */
 import type { Action, ActionDraft } from '@prognos/contracts';
-import { ENCOUNTER_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
+import { DAYS_BEFORE_PREFIX, ENCOUNTER_REFERENCE, HOOK_TIME_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
 
 export interface BindingContext {
   patientId: string;
@@ -11,6 +11,16 @@ export interface BindingContext {
   userId?: string;
   /** context.draftOrders.entry[i].resource, in order. */
   draftOrders: Record<string, unknown>[];
+  /** The hook time: binds HOOK_TIME_REFERENCE and turns day tokens in text back into dates. */
+  asOf?: Date;
+}
+
+const DAY_TOKEN = new RegExp(`${DAYS_BEFORE_PREFIX.replaceAll('.', '\\.')}(-?\\d+)`, 'g');
+
+/** The calendar date (YYYY-MM-DD, UTC day of the hook) `days` days before `asOf`. */
+export function dateDaysBefore(asOf: Date, days: number): string {
+  const hook = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
+  return new Date(hook - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export class UnboundReference extends Error {
@@ -23,13 +33,19 @@ export function bindPlaceholders<T>(value: T, ctx: BindingContext): T {
     [PATIENT_REFERENCE]: `Patient/${ctx.patientId}`,
     [ENCOUNTER_REFERENCE]: ctx.encounterId ? `Encounter/${ctx.encounterId}` : undefined,
     [USER_REFERENCE]: ctx.userId,
+    [HOOK_TIME_REFERENCE]: ctx.asOf?.toISOString(),
   };
+  const asOf = ctx.asOf;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       if (Object.hasOwn(map, v)) {
         const bound = map[v];
         if (!bound) throw new UnboundReference(v);
         return bound;
+      }
+      if (v.includes(DAYS_BEFORE_PREFIX)) {
+        if (!asOf) throw new UnboundReference(DAYS_BEFORE_PREFIX);
+        return v.replace(DAY_TOKEN, (_m, n: string) => dateDaysBefore(asOf, Number(n)));
       }
       return v;
     }

@@ -1,13 +1,15 @@
 /**
  * The record → the scorer's input: feature vectors for the service's feature sets, draft-order
  * summaries and selections. Nothing that identifies the patient crosses this line: no ids, names,
- * tokens or raw resources (ScoringInput is validated by scoringInputSchema on the way out).
+ * tokens or raw resources (ScoringInput is validated by scoringInputSchema on the way out), and no
+ * exact dates or ages (minimise-scoring-input.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@prognos/contracts';
 import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
+import { minimiseScoringInput } from './minimise-scoring-input';
 
 export interface ScoringInputSource {
   descriptor: CdsServiceDescriptor;
@@ -31,13 +33,15 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
   for (const name of src.descriptor.featureSets) {
     featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
   }
-  const input: ScoringInput = {
+  // Minimised (whole-year age, days before the hook instead of dates, hook time as a placeholder):
+  // see minimise-scoring-input.ts. The same input goes to the in-process scorer and over Redis.
+  const input: ScoringInput = minimiseScoringInput({
     correlationId: randomUUID(),
     serviceId: src.descriptor.id,
     asOf: src.asOf.toISOString(),
     featureSets,
     dataQuality: features.dataQuality,
-  };
+  }, src.asOf);
   if (src.descriptor.usesDraftOrders) {
     input.draftOrders = summarizeDraftOrders(src.draftOrders);
     // Only order-select validates `selections`; other hooks may carry anything under that name.

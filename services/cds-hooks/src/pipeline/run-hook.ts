@@ -72,6 +72,7 @@ export async function runHook(
     patientId: request.context.patientId,
     encounterId: request.context.encounterId,
     userId: request.context.userId,
+    asOf,
     draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
   }, { allowHttpUrls: isDevelopmentEnv(deps.config) });
   for (const { card } of finalized.cards) {

@@ -19,6 +19,7 @@ import {
 } from '@prognos/scorer';
 import type { Config } from '../config';
 import { stageDuration } from '../metrics';
+import { unminimisedField } from '../pipeline/minimise-scoring-input';
 import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, ScoringRequestError } from './queue-errors';
 import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
 import { scoringOutputSchema } from './scoring-output-schema';
@@ -296,6 +297,9 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     // Only features and provenance may cross Redis; the strict schema refuses anything else.
     const checked = scoringInputSchema.safeParse(input);
     if (!checked.success) return Promise.reject(new ScoringRequestError('scoring input does not match scoringInputSchema'));
+    // No exact dates, ages or hook time over Redis (minimise-scoring-input.ts).
+    const unminimised = unminimisedField(input);
+    if (unminimised) return Promise.reject(new ScoringRequestError(`scoring input is not minimised (${unminimised}); build it with buildScoringInput`));
     const id = input.correlationId;
     if (!SAFE_JOB_ID.test(id)) return Promise.reject(new ScoringRequestError('correlationId must match [A-Za-z0-9._-]{1,100} and not be a bare integer'));
     if (pending.has(id)) return Promise.reject(new ScoringRequestError('a job with this correlationId is already pending'));

@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  PATIENT_REFERENCE, type CardDraft, type CdsServiceDescriptor, type FeatureVectorPayload, type PredictionRecord,
+  PATIENT_REFERENCE, daysBeforeToken, type CardDraft, type CdsServiceDescriptor, type FeatureVectorPayload, type PredictionRecord,
   type SuggestionDraft,
 } from '@prognos/contracts';
 import type { CardBuildContext, CardBuildResult, ClinicalService } from '../clinical-service';
@@ -28,7 +28,9 @@ export function describeInputs(m: ModelManifest, payload: FeatureVectorPayload |
     const i = payload.names.indexOf(input.name);
     const known = i >= 0 && payload.present[i] === 1;
     const items = payload.provenance.find((p) => p.feature === input.name)?.items ?? [];
-    const date = items.map((it) => it.date).filter((d): d is string => !!d).sort().at(-1);
+    const latestDays = items.map((it) => it.daysBefore).filter((d): d is number => d !== undefined).sort((a, b) => a - b)[0];
+    const date = items.map((it) => it.date).filter((d): d is string => !!d).sort().at(-1)
+      ?? (latestDays !== undefined ? daysBeforeToken(latestDays) : undefined);
     const value = known ? `${fmtValue(payload.values[i]!)}${input.unit === '1' ? '' : ` ${input.unit}`}` : 'missing';
     return `- ${input.description ?? input.name}: ${value}${date ? ` (${date.slice(0, 10)})` : ''}`;
   }).join('\n');

@@ -4,7 +4,7 @@
  * (CDS Hooks 2.0 §Use of JSON), and summaries stay under 140 characters (§Card Attributes).
  */
 import { randomUUID } from 'node:crypto';
-import type { CardDraft, Coding, Source, SuggestionDraft } from '@prognos/contracts';
+import { daysBeforeToken, type CardDraft, type Coding, type Source, type SuggestionDraft } from '@prognos/contracts';
 import { SYSTEM } from './codes';
 import { latestItem, type FeatureView } from './feature-view';
 
@@ -88,7 +88,9 @@ export function describeInput(line: InputLine): string | undefined {
   const prov = line.view.provenance(line.name);
   const item = latestItem(prov);
   const extras: string[] = [];
+  // The HTTP side sends days before the hook (daysBefore); the token becomes the calendar date there.
   if (item?.date) extras.push(item.date.slice(0, 10));
+  else if (item?.daysBefore !== undefined) extras.push(daysBeforeToken(item.daysBefore));
   if (item?.derivation === 'computed') extras.push('computed');
   if (item?.derivation === 'reported') extras.push('as reported');
   if (item?.originalValue !== undefined && item.originalUnit) extras.push(`recorded as ${formatNumber(item.originalValue, 2)} ${item.originalUnit}`);

@@ -43,9 +43,12 @@ export function viewFeatureSet(input: ScoringInput, set: string): FeatureView {
   };
 }
 
-/** The most recent dated item of a feature's provenance (by ISO date string). */
+/** The most recent dated item of a feature's provenance (by ISO date, or fewest days before the hook). */
 export function latestItem(p: FeatureProvenance | undefined): ProvenanceItem | undefined {
   if (!p || p.items.length === 0) return undefined;
+  if (p.items.some((i) => i.daysBefore !== undefined)) {
+    return [...p.items].sort((a, b) => (a.daysBefore ?? Infinity) - (b.daysBefore ?? Infinity))[0];
+  }
   return [...p.items].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))[0];
 }
 

@@ -1,0 +1,46 @@
+import { FEATURE_SETS, HOOK_TIME_REFERENCE, daysBeforeToken, type ScoringInput } from '@prognos/contracts';
+import { bindPlaceholders } from './bind-references';
+import { calendarDaysBefore, minimiseScoringInput, unminimisedField } from './minimise-scoring-input';
+
+const asOf = new Date('2025-10-01T08:30:00Z');
+
+function input(): ScoringInput {
+  const names = FEATURE_SETS['kfre-4var'].features.map((f) => f.name);
+  return {
+    correlationId: 'c1', serviceId: 'ckd-progression', asOf: asOf.toISOString(),
+    featureSets: {
+      'kfre-4var': {
+        set: 'kfre-4var', version: '1.0.0', names, values: [67.83, 1, 28, 450], present: [1, 1, 1, 1],
+        provenance: [
+          { feature: 'age_years', items: [{ concept: 'age', value: 67.8342, unit: 'a', resourceType: 'Patient', derivation: 'computed' }] },
+          { feature: 'egfr', items: [{ concept: 'egfr', value: 28, unit: 'mL/min/{1.73_m2}', date: '2025-09-01T23:10:00-05:00', resourceType: 'Observation', display: 'eGFR 28 on 2025-09-01 (free text)', derivation: 'computed' }] },
+          { feature: 'uacr_mg_g', items: [{ concept: 'condition:ckd', date: '2024-02-29', resourceType: 'Condition', display: 'Chronic kidney disease stage 4', derivation: 'coded' }] },
+        ],
+      },
+    },
+  };
+}
+
+describe('scoring input minimisation', () => {
+  it('sends whole-year ages, days before the hook instead of dates, the hook time as a placeholder, coded displays only', () => {
+    const out = minimiseScoringInput(input(), asOf);
+    expect(out.asOf).toBe(HOOK_TIME_REFERENCE);
+    const p = out.featureSets['kfre-4var']!;
+    expect(p.values).toEqual([67, 1, 28, 450]);
+    expect(p.provenance[0]!.items[0]!.value).toBe(67);
+    expect(p.provenance[1]!.items[0]).toEqual({ concept: 'egfr', value: 28, unit: 'mL/min/{1.73_m2}', daysBefore: 30, resourceType: 'Observation', derivation: 'computed' });
+    expect(p.provenance[2]!.items[0]).toMatchObject({ daysBefore: 580, display: 'Chronic kidney disease stage 4' });
+    const text = JSON.stringify(out);
+    expect(text).not.toMatch(/2025-|2024-|67\.8/);
+    expect(unminimisedField(out)).toBeUndefined();
+    expect(unminimisedField(input())).toBe('asOf');
+  });
+
+  it('restores exactly the calendar date a card would have shown (the date as written in the record)', () => {
+    for (const date of ['2025-09-01T23:10:00-05:00', '2024-02-29', '2025-10-01T00:00:00Z', '2020-12-31T23:59:59+14:00']) {
+      const days = calendarDaysBefore(date, asOf)!;
+      expect(bindPlaceholders(`eGFR (${daysBeforeToken(days)}, computed)`, { patientId: 'p', draftOrders: [], asOf })).toBe(`eGFR (${date.slice(0, 10)}, computed)`);
+    }
+    expect(bindPlaceholders({ occurrenceDateTime: HOOK_TIME_REFERENCE }, { patientId: 'p', draftOrders: [], asOf })).toEqual({ occurrenceDateTime: asOf.toISOString() });
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * What leaves the HTTP side for a scorer (and, in distributed mode, crosses Redis) is minimised:
+ * together, an exact fractional age and the exact hook time give the date of birth to the day, and
+ * exact lab dates date the patient's visits. So:
+ * - `asOf` is the placeholder HOOK_TIME_REFERENCE (the HTTP side binds it back in resources);
+ * - ages (`age_years` values and the age provenance item) are whole years (floored);
+ * - provenance dates become `daysBefore`, whole calendar days before the hook (card text names the
+ *   day with a token that the HTTP side turns back into the date: cards stay exactly as true);
+ * - provenance `display` text is kept only for coded facts (condition / medication names, shown on
+ *   cards); observation displays are EHR free text and never needed by a scorer.
+ * Feature values (lab values, slopes, `*_age_days` intervals) cross unchanged: they are what
+ * scoring needs, and none is a date.
+ */
+import { HOOK_TIME_REFERENCE, type FeatureVectorPayload, type ProvenanceItem, type ScoringInput } from '@prognos/contracts';
+
+const DAY_MS = 86_400_000;
+
+/** Calendar days from an ISO date(-time)'s own calendar day to `asOf`'s UTC day; undefined when unparsable. */
+export function calendarDaysBefore(date: string, asOf: Date): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date) ?? /^(\d{4})-(\d{2})()/.exec(date) ?? /^(\d{4})()()/.exec(date);
+  if (!m) return undefined;
+  const day = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+  const hook = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
+  return Number.isFinite(day) ? Math.round((hook - day) / DAY_MS) : undefined;
+}
+
+/** Features whose value is an age in years (floored to whole years). */
+const AGE_FEATURES = new Set(['age_years']);
+
+function minimiseItem(item: ProvenanceItem, asOf: Date): ProvenanceItem {
+  const { date, display, ...rest } = item;
+  const out: ProvenanceItem = { ...rest };
+  if (date !== undefined) {
+    const days = calendarDaysBefore(date, asOf);
+    if (days !== undefined) out.daysBefore = days;
+  }
+  if (display !== undefined && item.derivation === 'coded') out.display = display;
+  if (item.concept === 'age' && item.value !== undefined) out.value = Math.floor(item.value);
+  return out;
+}
+
+export function minimiseFeaturePayload(payload: FeatureVectorPayload, asOf: Date): FeatureVectorPayload {
+  return {
+    ...payload,
+    values: payload.values.map((v, i) => (AGE_FEATURES.has(payload.names[i]!) ? Math.floor(v) : v)),
+    provenance: payload.provenance.map((p) => ({ ...p, items: p.items.map((it) => minimiseItem(it, asOf)) })),
+  };
+}
+
+/** The input with every feature set minimised and `asOf` replaced by HOOK_TIME_REFERENCE. */
+export function minimiseScoringInput(input: ScoringInput, asOf: Date): ScoringInput {
+  const featureSets: ScoringInput['featureSets'] = {};
+  for (const [name, payload] of Object.entries(input.featureSets)) featureSets[name] = minimiseFeaturePayload(payload, asOf);
+  return { ...input, asOf: HOOK_TIME_REFERENCE, featureSets };
+}
+
+/** What a minimised input may not carry (checked before a job is enqueued); undefined when clean. */
+export function unminimisedField(input: ScoringInput): string | undefined {
+  if (input.asOf !== HOOK_TIME_REFERENCE) return 'asOf';
+  for (const [name, p] of Object.entries(input.featureSets)) {
+    for (const [i, n] of p.names.entries()) if (AGE_FEATURES.has(n) && !Number.isInteger(p.values[i])) return `featureSets.${name}.${n}`;
+    for (const f of p.provenance) {
+      for (const it of f.items) {
+        if (it.date !== undefined) return `featureSets.${name}.provenance.${f.feature}.date`;
+        if (it.concept === 'age' && it.value !== undefined && !Number.isInteger(it.value)) return `featureSets.${name}.provenance.${f.feature}.value`;
+      }
+    }
+  }
+  return undefined;
+}
