@@ -165,6 +165,8 @@ export const FEATURE_SETS = {
       f('cyp2c9_african_alleles_tested', '1', '1 = the CYP2C9 result covers *5, *6, *8 and *11 (CPIC 2017 warfarin, African ancestry)'),
       f('cyp2c9_african_allele_count', '1', 'Number of CYP2C9 *5, *6, *8 or *11 alleles'),
       f('cyp4f2_star3_count', '1', 'Number of CYP4F2*3 (rs2108622 T) alleles'),
+      f('acs_or_pci', '1', 'Acute coronary syndrome (MI) or PCI/revascularisation in the record (CPIC 2022 clopidogrel indication)'),
+      f('malignancy', '1', 'Malignant condition active (CPIC 2018 thiopurine recommendations differ)'),
     ],
   },
   /**

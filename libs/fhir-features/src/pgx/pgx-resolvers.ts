@@ -6,6 +6,7 @@
 import { PGX_PHENOTYPE_CODES, type ProvenanceItem } from '@prognos/contracts';
 import { aggregateSeries } from '../aggregate-series';
 import { CONCEPT_UNITS } from '../codes/observation-concepts';
+import type { ConditionConcept } from '../codes/condition-concepts';
 import type { MedicationClass } from '../codes/rxnorm-table';
 import type { PatientFeaturesInternal as PatientFeatures } from '../types';
 import type { PgxGene } from './cpic-allele-tables';
@@ -130,6 +131,24 @@ function heightCm(pf: PatientFeatures): Resolved {
   return { value: s.last.value, items: [{ concept: 'body_height', value: Math.round(s.last.value * 10) / 10, unit: CONCEPT_UNITS.height.unit, date: s.last.date, resourceType: 'Observation', derivation: 'measured' }] };
 }
 
+function conditionFlag(concepts: ConditionConcept[], label: string): Resolver {
+  return (pf) => {
+    const facts = concepts.flatMap((c) => pf.conditions[c] ?? []);
+    if (facts.length > 0) {
+      return {
+        value: 1,
+        items: facts.slice(-6).map((f) => {
+          const i: ProvenanceItem = { concept: `condition:${f.concept}`, resourceType: f.resourceType, derivation: 'coded' };
+          if (f.date) i.date = f.date;
+          if (f.display) i.display = f.display;
+          return i;
+        }),
+      };
+    }
+    return pf.typesPresent.conditions ? { value: 0, items: [] } : { items: [], note: `no Condition resources in the record: ${label} unknown` };
+  };
+}
+
 export const PGX_RESOLVERS: Readonly<Record<string, Resolver>> = {
   cyp2c19_phenotype: phenotype('CYP2C19'),
   cyp2d6_phenotype: phenotype('CYP2D6'),
@@ -149,6 +168,8 @@ export const PGX_RESOLVERS: Readonly<Record<string, Resolver>> = {
   cyp2c9_african_alleles_tested: withResult('CYP2C9', (r) => ({ value: r.cyp2c9?.africanTested ? 1 : 0, note: r.cyp2c9?.africanTested ? '' : 'the result does not show that CYP2C9 *5, *6, *8 and *11 were tested' })),
   cyp2c9_african_allele_count: cyp2c9Count((c) => c.africanCount),
   cyp4f2_star3_count: withResult('CYP4F2', (r) => (r.cyp4f2Star3 === undefined ? { note: 'CYP4F2 genotype not readable' } : { value: r.cyp4f2Star3, note: '' })),
+  acs_or_pci: conditionFlag(['myocardial_infarction', 'revascularisation'], 'ACS/PCI indication'),
+  malignancy: conditionFlag(['malignancy'], 'malignancy'),
   height_cm: heightCm,
   vkorc1_ag: vkorc1Indicator('ag'),
   vkorc1_aa: vkorc1Indicator('aa'),
