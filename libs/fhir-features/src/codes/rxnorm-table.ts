@@ -154,12 +154,11 @@ export const INGREDIENTS: readonly IngredientInfo[] = [
   ing('doxazosin', '49276', false, [AH]),
   // Pharmacogenomics (CPIC gene-drug pairs). Verified RxCUIs: cpicpgx/cpic-schema drug.sql
   // (abacavir 190521, azathioprine 1256, capecitabine 194000, codeine 2670, fluorouracil 4492,
-  // mercaptopurine 103, morphine 7052, oxycodone 7804, thioguanine 10485, tramadol 10689,
+  // mercaptopurine 103, morphine 7052, thioguanine 10485, tramadol 10689,
   // carbamazepine 2002, phenytoin 8183).
   ing('codeine', '2670', true, ['opioid']),
   ing('tramadol', '10689', true, ['opioid'], ['ultram']),
   ing('morphine', '7052', true, ['opioid']),
-  ing('oxycodone', '7804', true, ['opioid']),
   ing('abacavir', '190521', true, ['nrti'], ['ziagen']),
   ing('azathioprine', '1256', true, ['thiopurine'], ['imuran']),
   ing('mercaptopurine', '103', true, ['thiopurine'], ['purinethol', '6-mercaptopurine']),
