@@ -13,11 +13,13 @@ import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
+import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
 import { buildScoringInput } from './build-scoring-input';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
-  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>;
+  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
+  & Partial<Pick<Config, 'ALERT_DEDUP_WINDOW_S'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -67,11 +69,17 @@ export async function runHook(
   }
 
   const tCards = performance.now();
+  const boundDrafts = (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
   const finalized = finalizeCards(service, output.cards, output.systemActions, {
     patientId: request.context.patientId,
     encounterId: request.context.encounterId,
     userId: request.context.userId,
-    draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
+    draftOrders: boundDrafts,
+  });
+  // order-select -> order-sign: an alert already shown for this draft is not repeated (alert-dedup.ts).
+  finalized.cards = await dedupeAlerts(finalized.cards, {
+    descriptor, patientId: request.context.patientId, draftOrders: boundDrafts, registry: deps.cardRegistry,
+    windowS: deps.config.ALERT_DEDUP_WINDOW_S ?? DEFAULT_ALERT_DEDUP_WINDOW_S, now: asOf.getTime(), logger: log,
   });
   for (const { card } of finalized.cards) {
     cardsReturned.inc({ service, indicator: card.indicator });
