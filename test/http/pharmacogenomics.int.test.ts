@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { cdsResponseSchema } from '@prognos/contracts';
 import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
-import { genotypeObservation, labTextObservation, variantObservation } from '../../libs/fhir-features/src/pgx/test-observations';
+import { genotypeObservation, labTextObservation, variantObservation } from '../../libs/fhir-features/src/pgx/genomic-observations';
 import { postJson, startTestApp, type Running } from './support/harness';
 
 const PATIENT_ID = 'pgx-patient-1';

@@ -2,7 +2,7 @@ import { PGX_PHENOTYPE_CODES } from '@prognos/contracts';
 import { buildFeatureSet } from '../build-feature-set';
 import { extractPatientFeatures } from '../extract-patient-features';
 import { extractGenomics } from './extract-genomics';
-import { genotypeObservation, labTextObservation, phenotypeObservation, variantObservation } from './test-observations';
+import { genotypeObservation, labTextObservation, phenotypeObservation, variantObservation } from './genomic-observations';
 
 const AS_OF = Date.parse('2025-01-01T00:00:00Z');
 const tally = () => ({ excluded: {} as Record<string, number>, corrected: {}, used: 0 });
