@@ -178,7 +178,7 @@ export function geneDrugCard(g: GeneDrugGuideline, c: GeneDrugContext): CardDraf
   if (phenotype === 'missing') {
     if (!g.testBeforeFirstDose) return undefined;
     return newCard({
-      kind: `pgx.${g.id}.test-needed`,
+      kind: `pgx.${g.id}-test-needed`,
       summary: `${drug}: no ${g.gene} result on file; order the test before the first dose`,
       indicator: 'warning',
       source,
@@ -191,7 +191,7 @@ export function geneDrugCard(g: GeneDrugGuideline, c: GeneDrugContext): CardDraf
   if (phenotype === 'indeterminate') {
     const note = c.pgx.provenance(g.phenotypeFeature)?.note;
     return newCard({
-      kind: `pgx.${g.id}.indeterminate`,
+      kind: `pgx.${g.id}-indeterminate`,
       summary: `${drug}: ${g.gene} result is indeterminate; the CPIC recommendation cannot be applied`,
       indicator: 'info',
       source,
@@ -221,7 +221,7 @@ export function geneDrugCard(g: GeneDrugGuideline, c: GeneDrugContext): CardDraf
       return r ? `For ${k === 'other' ? 'other cardiovascular indications' : k === 'nonmalignant' ? 'non-malignant conditions' : k}: ${r.text} (${r.strength})` : undefined;
     }).filter((x): x is string => x !== undefined);
   return newCard({
-    kind: `pgx.${g.id}.${rec.action}`,
+    kind: `pgx.${g.id}-${rec.action}`,
     summary: `${drug}: ${g.gene} ${phenotypeText}${scoreText}; CPIC: ${shortAction} (${rec.strength.toLowerCase()})`,
     indicator: rec.action === 'avoid' ? 'critical' : 'warning',
     source,

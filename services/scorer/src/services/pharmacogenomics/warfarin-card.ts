@@ -75,7 +75,7 @@ export function warfarinCard(c: WarfarinContext): CardDraft | undefined {
   const africanTested = c.pgx.get('cyp2c9_african_alleles_tested') === 1;
   if (black && !africanTested) {
     return newCard({
-      kind: 'pgx.warfarin.dose-clinically',
+      kind: 'pgx.warfarin-dose-clinically',
       summary: 'Warfarin: CYP2C9 *5, *6, *8, *11 not tested; CPIC: dose clinically (African ancestry)',
       indicator: 'info',
       source,
@@ -91,7 +91,7 @@ export function warfarinCard(c: WarfarinContext): CardDraft | undefined {
   const w = weeklyDose(c.predictions);
   if (w.value === undefined) {
     return newCard({
-      kind: 'pgx.warfarin.dose-not-computed',
+      kind: 'pgx.warfarin-dose-not-computed',
       summary: `Warfarin: genotype on file but the IWPC dose could not be computed (${w.reason})`.slice(0, 139),
       indicator: 'info',
       source,
@@ -135,7 +135,7 @@ export function warfarinCard(c: WarfarinContext): CardDraft | undefined {
     }],
   });
   return newCard({
-    kind: 'pgx.warfarin.iwpc-dose',
+    kind: 'pgx.warfarin-iwpc-dose',
     summary: `Warfarin: genotype-guided dose ${formatNumber(weekly, 1)} mg/week (≈${formatNumber(daily, 1)} mg/day, IWPC)${drafted !== undefined ? `; ordered ${formatNumber(drafted, 1)} mg/day` : ''}`,
     indicator: mismatch ? 'warning' : 'info',
     source,
