@@ -53,6 +53,8 @@ export interface GenomicResult {
   cyp4f2Star3?: number;
 }
 
+const GENOMIC_CODES: ReadonlySet<string> = new Set([LOINC_GENOTYPE, LOINC_VARIANT, LOINC_DRUG_METABOLISM, '51969-4']);
+const GENOMIC_WORDS = /genotyp|pharmacogen|metaboli[sz]er|diplotype|HLA-?B|rs\d{4,}/i;
 const GENE_PATTERN = new RegExp(`\\b(${PGX_GENES.map((g) => g.replace('-', '-?')).join('|')})`, 'i');
 
 function geneOfSymbol(text: string | undefined): PgxGene | undefined {
@@ -175,6 +177,9 @@ const shorten = (s: string) => (s.length > 80 ? `${s.slice(0, 79)}…` : s).trim
 export function interpretGenomicObservation(obs: Json): Omit<GenomicResult, 't' | 'date'> | undefined {
   const codes = loincCodes(own(obs, 'code'));
   const codeText = conceptText(own(obs, 'code'));
+  // Fast exit for the (many) Observations that are not genomic: a genomic LOINC code, a gene name
+  // or a genotype/phenotype word in the code is needed before anything else is read.
+  if (!codes.some((c) => GENOMIC_CODES.has(c)) && !GENE_PATTERN.test(codeText) && !GENOMIC_WORDS.test(codeText)) return undefined;
   const comps = components(obs);
   const compCodes = comps.flatMap((c) => c.codes);
   const isGenotype = codes.includes(LOINC_GENOTYPE);

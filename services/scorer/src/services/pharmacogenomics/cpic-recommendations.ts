@@ -77,7 +77,11 @@ export interface GeneDrugGuideline {
 const STANDARD = (text: string, strength: Strength = 'Strong'): Recommendation => ({ action: 'standard', text, strength });
 const NONE: Recommendation = { action: 'none', text: 'No recommendation', strength: 'No recommendation' };
 
-/** CPIC 2022 clopidogrel, Table 2 (cardiovascular indications): ACS and/or PCI vs non-ACS, non-PCI. */
+/**
+ * CPIC 2022 clopidogrel, Table 2 (cardiovascular indications): ACS and/or PCI vs non-ACS, non-PCI.
+ * Checked against the PMC copy of Table 2 (PMC9287492/table/T2) for every row except the
+ * non-ACS strength of the (likely) poor metabolizer rows, read as Moderate: verify before release.
+ */
 const CLOPIDOGREL_AVOID_IM = 'Avoid standard-dose clopidogrel (75 mg) if possible; use prasugrel or ticagrelor at standard dose if there is no contraindication.';
 const CLOPIDOGREL_AVOID_PM = 'Avoid clopidogrel if possible; use prasugrel or ticagrelor at standard dose if there is no contraindication.';
 const CLOPIDOGREL_STANDARD = 'If considering clopidogrel, use it at standard dose (75 mg/day).';
