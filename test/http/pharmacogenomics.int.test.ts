@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { cdsResponseSchema } from '@prognos/contracts';
 import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { genotypeObservation, labTextObservation, variantObservation } from '../../libs/fhir-features/src/pgx/genomic-observations';
+import { generatePatient } from '@prognos/fhir-features';
+import { startFhirTestServer, type FhirTestServer } from '../fhir-server/fhir-test-server';
 import { postJson, startTestApp, type Running } from './support/harness';
 
 const PATIENT_ID = 'pgx-patient-1';
@@ -183,5 +185,44 @@ describe('pharmacogenomics services over HTTP', () => {
   it('order-select checks only the selected draft', async () => {
     const { cards } = await call('pharmacogenomics-select', 'order-select', [genotypeObservation('CYP2C19', '*2/*2')], [CLOPIDOGREL(), ABACAVIR()], { selections: ['MedicationRequest/draft-aba'] });
     expect(cards.map((c) => c.summary)).toEqual([expect.stringContaining('Abacavir: no HLA-B*57:01 result')]);
+  });
+});
+
+describe('pharmacogenomics over HTTP with the record on a real FHIR server (prefetch templates as queries)', () => {
+  let scorer: InProcessScorer;
+  let fhir: FhirTestServer;
+  let app: Running;
+  let patientId: string;
+
+  beforeAll(async () => {
+    scorer = await createInProcessScorer(loadScorerConfig({}));
+    fhir = await startFhirTestServer();
+    // A generated patient of the pgx profile: Genomics IG genotypes, VKORC1 as GE-section lab text, height, weight.
+    patientId = await fhir.loadBundle(generatePatient({ seed: 7, profile: 'pgx', targetResources: 300 }) as never);
+    app = await startTestApp({
+      engine: scorer, services: scorer.services(), now: () => new Date('2025-06-30T00:00:00Z'),
+      env: { DEV_FHIR_SERVERS: fhir.baseUrl, HOOK_DEADLINE_MS: '20000', FHIR_QUERY_TIMEOUT_MS: '15000' },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fhir?.close();
+    await scorer?.close();
+  });
+
+  it('fetches genotypes, vitals, conditions and medications and answers the IWPC warfarin dose', async () => {
+    const res = await postJson(`${app.url}/cds-services/pharmacogenomics`, {
+      hookInstance: randomUUID(), hook: 'order-sign', fhirServer: fhir.baseUrl,
+      context: {
+        userId: 'Practitioner/example', patientId,
+        draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...WARFARIN(), subject: { reference: `Patient/${patientId}` } } }] },
+      },
+    });
+    expect(res.status).toBe(200);
+    const cards = (res.body as { cards: { summary: string; detail?: string }[] }).cards;
+    expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(/^Warfarin: genotype-guided dose \d+(\.\d)? mg\/week/)]);
+    expect(cards[0]!.detail).toMatch(/VKORC1 [CT]\/[CT]/);
+    const asked = fhir.requests.map((r) => r.path);
+    expect(asked.filter((p) => p === 'Observation').length).toBeGreaterThanOrEqual(3); // genomics, geneticsLabs, vitals
   });
 });

@@ -60,7 +60,17 @@ export function phenotypeObservation(gene: PgxGene, phenotype: string, date = '2
   });
 }
 
-/** A plain laboratory result with a text value, as many EHRs file PGx results. */
+/**
+ * A plain laboratory result with a text value, as many EHRs file PGx results: local code (text
+ * only), filed under the HL7 v2 diagnostic service section GE (genetics) beside `laboratory`.
+ */
 export function labTextObservation(name: string, value: string, date = '2024-03-01'): Obs {
-  return base(date, { code: { text: name }, valueString: value });
+  return base(date, {
+    category: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] },
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: 'GE', display: 'Genetics' }] },
+    ],
+    code: { text: name },
+    valueString: value,
+  });
 }
