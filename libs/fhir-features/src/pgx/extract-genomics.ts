@@ -54,7 +54,8 @@ export interface GenomicResult {
 }
 
 const GENOMIC_CODES: ReadonlySet<string> = new Set([LOINC_GENOTYPE, LOINC_VARIANT, LOINC_DRUG_METABOLISM, '51969-4']);
-const GENOMIC_WORDS = /genotyp|pharmacogen|metaboli[sz]er|diplotype|HLA-?B|rs\d{4,}/i;
+/** One pass over a code text: a gene symbol or a genotype/phenotype word. */
+const GENOMIC_HINT = /CYP2C|CYP2D6|CYP4F2|SLCO1B1|ABCG2|TPMT|NUDT15|DPYD|HLA-?B|VKORC1|genotyp|pharmacogen|metaboli[sz]er|diplotype|\brs\d{4,}/i;
 const GENE_PATTERN = new RegExp(`\\b(${PGX_GENES.map((g) => g.replace('-', '-?')).join('|')})`, 'i');
 
 function geneOfSymbol(text: string | undefined): PgxGene | undefined {
@@ -174,12 +175,30 @@ function diplotypeText(text: string): string | undefined {
 const shorten = (s: string) => (s.length > 80 ? `${s.slice(0, 79)}…` : s).trim();
 
 /** Interprets one Observation; undefined when it is not a pharmacogenomic result. */
+/**
+ * Allocation-free pre-check (most Observations of a record are not genomic): a genomic LOINC code,
+ * or a gene name or genotype/phenotype word in the code's text or displays.
+ */
+function mayBeGenomic(code: unknown): boolean {
+  const cc = asObject(code);
+  if (!cc) return false;
+  const looks = (t: unknown) => typeof t === 'string' && GENOMIC_HINT.test(t);
+  if (looks(cc.text)) return true;
+  const list = cc.coding;
+  if (!Array.isArray(list)) return false;
+  for (const raw of list) {
+    const c = asObject(raw);
+    if (!c) continue;
+    if (typeof c.code === 'string' && GENOMIC_CODES.has(c.code)) return true;
+    if (looks(c.display)) return true;
+  }
+  return false;
+}
+
 export function interpretGenomicObservation(obs: Json): Omit<GenomicResult, 't' | 'date'> | undefined {
+  if (!mayBeGenomic(own(obs, 'code'))) return undefined;
   const codes = loincCodes(own(obs, 'code'));
   const codeText = conceptText(own(obs, 'code'));
-  // Fast exit for the (many) Observations that are not genomic: a genomic LOINC code, a gene name
-  // or a genotype/phenotype word in the code is needed before anything else is read.
-  if (!codes.some((c) => GENOMIC_CODES.has(c)) && !GENE_PATTERN.test(codeText) && !GENOMIC_WORDS.test(codeText)) return undefined;
   const comps = components(obs);
   const compCodes = comps.flatMap((c) => c.codes);
   const isGenotype = codes.includes(LOINC_GENOTYPE);
