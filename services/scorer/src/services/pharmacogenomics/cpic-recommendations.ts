@@ -213,7 +213,7 @@ export const CODEINE_CYP2D6: GeneDrugGuideline = {
   },
 };
 
-/** CPIC 2021 opioids, CYP2D6 - tramadol. */
+/** CPIC 2021 opioids, CYP2D6 - tramadol (Table 3, checked against PMC8249478/table/T3). */
 export const TRAMADOL_CYP2D6: GeneDrugGuideline = {
   id: 'cyp2d6-tramadol',
   drugs: ['tramadol'],
@@ -226,7 +226,7 @@ export const TRAMADOL_CYP2D6: GeneDrugGuideline = {
     ultrarapid_metabolizer: { any: { action: 'alternative', text: 'Avoid tramadol because of the potential for serious toxicity. If an opioid is warranted, use a non-codeine opioid.', strength: 'Strong', alternatives: ['morphine'] } },
     normal_metabolizer: { any: STANDARD('Use a label-recommended age- or weight-specific dose.') },
     intermediate_metabolizer: { any: STANDARD('Use a label-recommended dose; if there is no response and an opioid is warranted, consider a non-codeine opioid.', 'Optional') },
-    poor_metabolizer: { any: { action: 'alternative', text: 'Avoid tramadol because of the possibility of diminished analgesia. If an opioid is warranted, use a non-codeine opioid.', strength: 'Optional', alternatives: ['morphine'] } },
+    poor_metabolizer: { any: { action: 'alternative', text: 'Avoid tramadol because of the possibility of diminished analgesia. If an opioid is warranted, use a non-codeine opioid.', strength: 'Strong', alternatives: ['morphine'] } },
   },
 };
 

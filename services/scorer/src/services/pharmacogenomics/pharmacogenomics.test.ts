@@ -123,6 +123,7 @@ describe('CYP2D6 - codeine and tramadol (CPIC 2021)', () => {
     if (expected === '-') return expect(out).toEqual([]);
     expect(kinds(out)).toEqual([`pgx.cyp2d6-${drug}-alternative`]);
     expect(suggestedCodes(out[0]!)).toEqual(['7052']); // morphine: neither codeine nor tramadol
+    expect(out[0]!.summary).toContain('(strong)'); // CPIC 2021 Tables 2-3: UM and PM avoid, Strong
   });
 });
 
