@@ -236,16 +236,24 @@ const THIOPURINE_SOURCE: GuidelineSource = {
   version: '2018 update (Relling MV et al., Clin Pharmacol Ther 2019;105:1095-1105)', date: '2018-11',
 };
 
-function thiopurineTable(drug: 'mercaptopurine' | 'azathioprine' | 'thioguanine', gene: 'TPMT' | 'NUDT15'): GeneDrugGuideline['byPhenotype'] {
-  const range: readonly [number, number] = drug === 'thioguanine' ? [0.5, 0.8] : [0.3, 0.8];
-  const pct = `${range[0] * 100}-${range[1] * 100} %`;
-  const im: Recommendation = {
+/**
+ * Intermediate metabolizer starting dose: mercaptopurine and azathioprine 30-80 % of the normal dose
+ * (Strong); thioguanine reduced by 50-80 %, i.e. 20-50 % of the normal dose (Moderate). The update
+ * offered is about the middle of the range (50 %, thioguanine 35 %), not pre-selected.
+ */
+function intermediateRecommendation(drug: 'mercaptopurine' | 'azathioprine' | 'thioguanine'): Recommendation {
+  const range: readonly [number, number] = drug === 'thioguanine' ? [0.2, 0.5] : [0.3, 0.8];
+  return {
     action: 'reduce-dose',
-    text: `Start with a reduced dose (${pct} of the normal dose) if the normal starting dose is full dose; adjust by myelosuppression and disease-specific guidelines.`,
+    text: `Start with a reduced dose (${range[0] * 100}-${range[1] * 100} % of the normal dose) when the normal starting dose is full dose; adjust by myelosuppression and disease-specific guidelines.`,
     strength: drug === 'thioguanine' ? 'Moderate' : 'Strong',
-    doseFraction: drug === 'thioguanine' ? 0.6 : 0.5,
+    doseFraction: drug === 'thioguanine' ? 0.35 : 0.5,
     doseFractionRange: range,
   };
+}
+
+function thiopurineTable(drug: 'mercaptopurine' | 'azathioprine' | 'thioguanine', gene: 'TPMT' | 'NUDT15'): GeneDrugGuideline['byPhenotype'] {
+  const im = intermediateRecommendation(drug);
   const pmMalignant: Recommendation = gene === 'TPMT'
     ? { action: 'reduce-dose', text: 'Start with a drastically reduced dose: reduce the daily dose 10-fold and give it three times a week instead of daily; adjust by myelosuppression.', strength: 'Strong', doseFraction: 0.1, thriceWeekly: true }
     : { action: 'reduce-dose', text: 'Start with a drastically reduced dose (about 10 % of the normal dose, e.g. mercaptopurine 10 mg/m²/day); adjust by myelosuppression.', strength: 'Strong', doseFraction: 0.1 };
@@ -270,6 +278,34 @@ function thiopurine(drug: 'mercaptopurine' | 'azathioprine' | 'thioguanine', gen
     byPhenotype: thiopurineTable(drug, gene),
   };
 }
+
+/**
+ * TPMT and NUDT15 both intermediate (or possible intermediate): CPIC March 2024 update to the 2018
+ * guideline (cpicpgx.org thiopurine page): start at 20-50 % of the normal dose, for all thiopurines.
+ * The update does not restate a classification; the 2018 intermediate-metabolizer classification of
+ * the drug is shown.
+ */
+export function thiopurineBothIntermediate(drug: 'mercaptopurine' | 'azathioprine' | 'thioguanine'): GeneDrugGuideline {
+  const rec: Recommendation = {
+    action: 'reduce-dose',
+    text: 'TPMT and NUDT15 are both reduced: start at 20-50 % of the normal dose (CPIC, March 2024 update); adjust by myelosuppression.',
+    strength: drug === 'thioguanine' ? 'Moderate' : 'Strong',
+    doseFraction: 0.35,
+    doseFractionRange: [0.2, 0.5],
+  };
+  const row = { malignant: rec, nonmalignant: rec };
+  return {
+    id: `tpmt-nudt15-${drug}`,
+    drugs: [drug],
+    gene: 'TPMT and NUDT15',
+    phenotypeFeature: 'tpmt_phenotype',
+    columns: ['malignant', 'nonmalignant'],
+    source: { ...THIOPURINE_SOURCE, version: `${THIOPURINE_SOURCE.version}; March 2024 update (TPMT/NUDT15 intermediate)`, date: '2024-03' },
+    byPhenotype: { intermediate_metabolizer: row, possible_intermediate_metabolizer: row },
+  };
+}
+
+export const THIOPURINES = ['mercaptopurine', 'azathioprine', 'thioguanine'] as const;
 
 const DPYD_SOURCE: GuidelineSource = {
   label: 'CPIC guideline for fluoropyrimidines and DPYD (2017 update)',

@@ -146,9 +146,15 @@ describe('TPMT / NUDT15 - thiopurines (CPIC 2018)', () => {
     const out = cards(input([aza(100)], { tpmt_phenotype: pheno('normal_metabolizer'), nudt15_phenotype: pheno('intermediate_metabolizer'), malignancy: 0 }));
     expect(kinds(out)).toEqual(['pgx.nudt15-azathioprine-reduce-dose']);
   });
-  it('thioguanine intermediate: 60 % (CPIC 50-80 %)', () => {
+  it('thioguanine intermediate: 35 % (CPIC: reduce by 50-80 %, i.e. 20-50 % of the normal dose)', () => {
     const [card] = cards(input([med('thioguanine', 0, { doseMg: 40 })], { tpmt_phenotype: pheno('intermediate_metabolizer'), malignancy: 1 }));
-    expect(card!.suggestions![0]!.label).toContain('Reduce to 24 mg');
+    expect(card!.suggestions![0]!.label).toContain('Reduce to 14 mg');
+    expect(card!.suggestions![0]!.label).toContain('CPIC range 20-50 %');
+  });
+  it('TPMT and NUDT15 both intermediate: one card at 20-50 % (CPIC March 2024 update)', () => {
+    const out = cards(input([med('azathioprine', 0, { doseMg: 100 })], { tpmt_phenotype: pheno('intermediate_metabolizer'), nudt15_phenotype: pheno('possible_intermediate_metabolizer'), malignancy: 0 }));
+    expect(kinds(out)).toEqual(['pgx.tpmt-nudt15-azathioprine-reduce-dose']);
+    expect(out[0]!.suggestions![0]!.label).toContain('Reduce to 35 mg');
   });
 });
 

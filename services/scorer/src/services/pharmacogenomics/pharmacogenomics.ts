@@ -10,7 +10,8 @@ import type { CardDraft, CdsServiceDescriptor, DraftOrderSummary, ScoringInput }
 import type { CardBuildContext, CardBuildResult, ClinicalService, ModelRun } from '../../clinical-service';
 import { viewFeatureSet } from '../feature-view';
 import { ACTIVE_MEDICATIONS, CONDITIONS, PATIENT, observations } from '../prefetch';
-import { GENE_DRUG_GUIDELINES } from './cpic-recommendations';
+import { PGX_PHENOTYPE_CODES } from '@prognos/contracts';
+import { GENE_DRUG_GUIDELINES, THIOPURINES, thiopurineBothIntermediate } from './cpic-recommendations';
 import { geneDrugCard } from './gene-drug-card';
 import { IWPC_MODEL_ID, warfarinCard } from './warfarin-card';
 
@@ -45,9 +46,21 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const pgx = viewFeatureSet(input, 'pharmacogenomics');
   const iwpc = viewFeatureSet(input, 'warfarin-iwpc');
   const cards: CardDraft[] = [];
+  const reduced = (feature: string) => {
+    const v = pgx.get(feature);
+    return v === PGX_PHENOTYPE_CODES.intermediate_metabolizer || v === PGX_PHENOTYPE_CODES.possible_intermediate_metabolizer;
+  };
+  const bothThiopurineGenesReduced = reduced('tpmt_phenotype') && reduced('nudt15_phenotype');
   for (const draft of drafts(input)) {
+    const thiopurine = THIOPURINES.find((t) => draft.ingredients.includes(t));
+    if (thiopurine && bothThiopurineGenesReduced) {
+      // One card for the combination (CPIC 2024), instead of one per gene.
+      const card = geneDrugCard(thiopurineBothIntermediate(thiopurine), { draft, pgx, input });
+      if (card) cards.push(card);
+    }
     for (const g of GENE_DRUG_GUIDELINES) {
       if (!draft.ingredients.some((i) => g.drugs.includes(i))) continue;
+      if (thiopurine && bothThiopurineGenesReduced && (g.gene === 'TPMT' || g.gene === 'NUDT15')) continue;
       const card = geneDrugCard(g, { draft, pgx, input });
       if (card) cards.push(card);
     }
