@@ -310,11 +310,16 @@ export const THIOPURINES = ['mercaptopurine', 'azathioprine', 'thioguanine'] as 
 const DPYD_SOURCE: GuidelineSource = {
   label: 'CPIC guideline for fluoropyrimidines and DPYD (2017 update)',
   url: 'https://cpicpgx.org/guidelines/guideline-for-fluoropyrimidines-and-dpyd/',
-  version: '2017 update (Amstutz U et al., Clin Pharmacol Ther 2018;103:210-216)', date: '2017-10',
+  version: '2017 update with the November 2018 change (Amstutz U et al., Clin Pharmacol Ther 2018;103:210-216)', date: '2018-11',
 };
 const DPYD_AVOID_05 = 'Avoid fluorouracil and its prodrugs. If no suitable alternative exists, give a strongly reduced dose with early therapeutic drug monitoring.';
 
-/** CPIC 2017 DPYD - fluoropyrimidines, by activity score (both sides of each boundary tested). */
+/**
+ * CPIC 2017 DPYD - fluoropyrimidines (Table 2, checked against PMC5760397/table/T2), by activity
+ * score (both sides of each boundary tested). AS 1.5 read "reduce by 25-50 %" in the 2017 text;
+ * CPIC's November 2018 update (Henricks et al., Lancet Oncol 2018) made it 50 % for every
+ * intermediate metabolizer, which is what is applied here.
+ */
 export const FLUOROPYRIMIDINE_DPYD: GeneDrugGuideline = {
   id: 'dpyd-fluoropyrimidines',
   drugs: ['capecitabine', 'fluorouracil'],
