@@ -13,7 +13,7 @@ import { createInProcessScorer, createScorerLogger, loadScorerConfig, type InPro
 import { describeWithSharedData } from '../support/shared-data';
 import { demoDraftOrders, generatedRecords, syntheaRecords, type SampleRecord } from './sample-records';
 
-const SERVICE_IDS = ['ckd-progression', 'cardiovascular-risk', 'af-stroke-prevention', 'medication-safety'];
+const SERVICE_IDS = ['ckd-progression', 'cardiovascular-risk', 'af-stroke-prevention', 'medication-safety', 'pharmacogenomics'];
 
 let scorer: InProcessScorer;
 let descriptors: Map<string, CdsServiceDescriptor>;
@@ -93,7 +93,7 @@ describe('built-in services on generated patients', () => {
   const records = generatedRecords();
   const byProfile = (p: string) => records.find((r) => r.profile === p)!;
 
-  it('registers the four built-in services with the scorer', () => {
+  it('registers the built-in services with the scorer', () => {
     expect(SERVICE_IDS.every((id) => descriptors.has(id))).toBe(true);
   });
 
@@ -119,6 +119,12 @@ describe('built-in services on generated patients', () => {
     const out = await replay(byProfile('af-hf'), 'af-stroke-prevention');
     expect(out.cards.length).toBeGreaterThan(0);
     expect(out.cards[0]!.summary).toContain('CHA2DS2-VASc');
+  });
+
+  it('gives the pharmacogenomic profile an IWPC genotype-guided warfarin dose', async () => {
+    const out = await replay(byProfile('pgx'), 'pharmacogenomics');
+    expect(kinds(out)).toContain('pgx.warfarin-iwpc-dose');
+    expect(out.predictions.find((p) => p.modelId === 'iwpc-warfarin' && p.output === 'weekly_dose_mg')?.value).toBeGreaterThan(5);
   });
 
   it('gives the healthy profile no AF card', async () => {

@@ -31,7 +31,8 @@ function patientIdOf(resources: Resource[]): string {
 
 /** One generated patient per profile whose record ends just before `asOf`. */
 export function generatedRecords(seed = 42, asOf: Date = GENERATED_AS_OF): SampleRecord[] {
-  return PATIENT_PROFILES.map((profile, i) => {
+  // Every random profile, then the pharmacogenomic profile (always genotyped: shows the PGx cards).
+  return [...PATIENT_PROFILES, 'pgx' as const].map((profile, i) => {
     const resources = resourcesOf(generatePatient({ seed: seed + i, profile, asOf }));
     return { label: `generated ${profile}`, profile, resources, patientId: patientIdOf(resources), asOf };
   });
@@ -81,9 +82,16 @@ function hasAtrialFibrillation(resources: Resource[]): boolean {
   return resources.some((r) => r.resourceType === 'Condition' && (r.code?.coding ?? []).some((c) => c.code === '49436004'));
 }
 
+/** LOINC 84413-4 genotype Observations (Genomics Reporting IG) or VKORC1 lab results in the record. */
+function hasGenotypes(resources: Resource[]): boolean {
+  return resources.some((r) => r.resourceType === 'Observation' && ((r.code?.coding ?? []).some((c) => c.code === '84413-4') || /VKORC1/.test(r.code?.text ?? '')));
+}
+
 /**
  * An order-sign draftOrders Bundle exercising the medication-safety rules: metformin and ibuprofen
- * for everyone, apixaban 5 mg twice daily as well when the record has atrial fibrillation.
+ * for everyone, apixaban 5 mg twice daily as well when the record has atrial fibrillation; when
+ * the record has pharmacogenomic results, also clopidogrel, simvastatin 40 mg and warfarin 5 mg
+ * (the pharmacogenomics service's CPIC and IWPC cards).
  */
 export function demoDraftOrders(patientId: string, resources: Resource[] = []): Bundle {
   const drafts = [
@@ -91,5 +99,10 @@ export function demoDraftOrders(patientId: string, resources: Resource[] = []): 
     draft(patientId, '310965', 'Ibuprofen 200 MG Oral Tablet', 400, 3),
   ];
   if (hasAtrialFibrillation(resources)) drafts.push(draft(patientId, '1364445', 'apixaban 5 MG Oral Tablet', 5, 2));
+  if (hasGenotypes(resources)) {
+    drafts.push(draft(patientId, '309362', 'Clopidogrel 75 MG Oral Tablet', 75, 1));
+    drafts.push(draft(patientId, '198211', 'simvastatin 40 MG Oral Tablet', 40, 1));
+    drafts.push(draft(patientId, '855332', 'Warfarin Sodium 5 MG Oral Tablet', 5, 1));
+  }
   return { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
 }

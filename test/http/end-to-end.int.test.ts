@@ -63,7 +63,7 @@ describeWithSharedData('end to end: real scorer, real FHIR server, real HTTP', (
     const res = await fetch(`${app.url}/cds-services`);
     expect(res.status).toBe(200);
     const { services } = await res.json() as { services: Record<string, unknown>[] };
-    expect(services.map((s) => s.id).sort()).toEqual(['af-stroke-prevention', 'cardiovascular-risk', 'ckd-progression', 'medication-safety']);
+    expect(services.map((s) => s.id).sort()).toEqual(['af-stroke-prevention', 'cardiovascular-risk', 'ckd-progression', 'medication-safety', 'pharmacogenomics', 'pharmacogenomics-select']);
     for (const s of services) {
       expect(typeof s.hook).toBe('string');
       expect(typeof s.description).toBe('string');

@@ -137,6 +137,65 @@ export const FEATURE_SETS = {
       f('on_antihypertensive', '1', 'Any antihypertensive class active'),
     ],
   },
+  /**
+   * Pharmacogenomic results (issue 12): one phenotype code (PGX_PHENOTYPE_CODES, libs/contracts
+   * pgx.ts) per gene, CPIC activity scores where CPIC uses one, and the allele counts the IWPC
+   * warfarin algorithm and CPIC 2017 warfarin need. Missing = no result on file; a result whose
+   * alleles could not be interpreted is present with the code `indeterminate` (0).
+   * Provenance carries the gene, the diplotype as reported and the result date (never an id).
+   */
+  pharmacogenomics: {
+    name: 'pharmacogenomics', version: '1.0.0',
+    features: [
+      f('cyp2c19_phenotype', '1', 'CYP2C19 phenotype code (CPIC 2022 clopidogrel Table 1)'),
+      f('cyp2d6_phenotype', '1', 'CYP2D6 phenotype code (CPIC 2021 opioids, activity score)'),
+      f('cyp2d6_activity_score', '1', 'CYP2D6 activity score (CPIC/DPWG 2019 consensus; duplications counted)'),
+      f('cyp2c9_phenotype', '1', 'CYP2C9 phenotype code (activity score 2 normal, 1-1.5 intermediate, 0-0.5 poor)'),
+      f('cyp2c9_activity_score', '1', 'CYP2C9 activity score'),
+      f('slco1b1_phenotype', '1', 'SLCO1B1 function code (CPIC 2022 statins)'),
+      f('abcg2_phenotype', '1', 'ABCG2 function code (CPIC 2022 statins, rs2231142)'),
+      f('tpmt_phenotype', '1', 'TPMT phenotype code (CPIC 2018 thiopurines)'),
+      f('nudt15_phenotype', '1', 'NUDT15 phenotype code (CPIC 2018 thiopurines)'),
+      f('dpyd_phenotype', '1', 'DPYD phenotype code (CPIC 2017 fluoropyrimidines, activity score)'),
+      f('dpyd_activity_score', '1', 'DPYD gene activity score (0-2)'),
+      f('hla_b_5701', '1', '1 = HLA-B*57:01 positive, 0 = negative'),
+      f('vkorc1_1639_a_count', '1', 'Number of VKORC1 -1639A (rs9923231 T) alleles: 0, 1, 2'),
+      f('cyp2c9_star2_count', '1', 'Number of CYP2C9*2 alleles'),
+      f('cyp2c9_star3_count', '1', 'Number of CYP2C9*3 alleles'),
+      f('cyp2c9_african_alleles_tested', '1', '1 = the CYP2C9 result covers *5, *6, *8 and *11 (CPIC 2017 warfarin, African ancestry)'),
+      f('cyp2c9_african_allele_count', '1', 'Number of CYP2C9 *5, *6, *8 or *11 alleles'),
+      f('cyp4f2_star3_count', '1', 'Number of CYP4F2*3 (rs2108622 T) alleles'),
+      f('acs_or_pci', '1', 'Acute coronary syndrome (MI) or PCI/revascularisation in the record (CPIC 2022 clopidogrel indication)'),
+      f('malignancy', '1', 'Malignant condition active (CPIC 2018 thiopurine recommendations differ)'),
+    ],
+  },
+  /**
+   * Inputs of the IWPC 2009 pharmacogenetic warfarin dosing algorithm (N Engl J Med 2009;360:753-64,
+   * supplementary appendix), one column per term. Genotype indicator columns are all 0 for the
+   * reference genotype (VKORC1 G/G, CYP2C9 *1/*1); an "unknown" column is 1 when no result is on file.
+   */
+  'warfarin-iwpc': {
+    name: 'warfarin-iwpc', version: '1.0.0',
+    features: [
+      AGE,
+      f('height_cm', 'cm', 'Latest body height'),
+      f('weight_kg', 'kg', 'Latest body weight'),
+      f('vkorc1_ag', '1', 'VKORC1 -1639 G/A'),
+      f('vkorc1_aa', '1', 'VKORC1 -1639 A/A'),
+      f('vkorc1_unknown', '1', 'VKORC1 -1639 genotype unknown'),
+      f('cyp2c9_12', '1', 'CYP2C9 *1/*2'),
+      f('cyp2c9_13', '1', 'CYP2C9 *1/*3'),
+      f('cyp2c9_22', '1', 'CYP2C9 *2/*2'),
+      f('cyp2c9_23', '1', 'CYP2C9 *2/*3'),
+      f('cyp2c9_33', '1', 'CYP2C9 *3/*3'),
+      f('cyp2c9_unknown', '1', 'CYP2C9 genotype unknown (or other than *1, *2, *3)'),
+      f('race_asian', '1', 'Asian race (US Core race)'),
+      f('race_black', '1', '1 = Black or African American (US Core race)'),
+      f('race_missing_or_mixed', '1', 'Race missing or more than one race'),
+      f('enzyme_inducer', '1', 'Carbamazepine, phenytoin, rifampin or rifampicin active'),
+      f('amiodarone', '1', 'Amiodarone active'),
+    ],
+  },
 } as const satisfies Record<string, FeatureSetDefinition>;
 
 export type FeatureSetName = keyof typeof FEATURE_SETS;

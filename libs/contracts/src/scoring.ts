@@ -53,6 +53,12 @@ export interface CardDraft extends Omit<Card, 'suggestions' | 'uuid'> {
   /** Which rule produced the card (e.g. 'ckd.nephrology-referral'); used for feedback analytics. */
   kind: string;
   overrideReasons?: (Coding & { display: string })[];
+  /**
+   * The draft order (index into context.draftOrders) the card is about. The HTTP side uses it to
+   * avoid repeating at order-sign an alert already shown at order-select for the same draft, and
+   * removes it before the card leaves.
+   */
+  draftOrderIndex?: number;
 }
 
 /** One model output, recorded for metrics and the RiskAssessment action. */
@@ -127,6 +133,11 @@ export interface CdsServiceDescriptor {
   /** Models it runs (ids), for readiness and the dashboard. */
   models: string[];
   origin: 'bundled' | 'custom';
+  /**
+   * Services sharing an alert group (e.g. the order-select and order-sign variants of one logic)
+   * do not repeat at order-sign an alert already shown at order-select for the same draft order.
+   */
+  alertGroup?: string;
 }
 
 /**

@@ -77,6 +77,10 @@ const EXPECTED: Record<FeatureSetName, (number | null)[]> = {
     AGE, 0, 1, 1, 1, 3.2, 0, 1, 1, 1, 130, 6.9995, 4.8, 74.8427,
     1, 3, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1,
   ],
+  // No genomic results on file: every pharmacogenomic feature is missing, never assumed normal.
+  pharmacogenomics: [...Array<null>(18).fill(null), 1, 0], // acs_or_pci 1: the past MI (2012)
+  // No height; IWPC "unknown" terms for VKORC1 and CYP2C9; Black race (OMB 2054-5); no inducer/amiodarone.
+  'warfarin-iwpc': [AGE, null, 74.8427, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0],
 };
 
 describe('buildFeatureSet on a hand-built record', () => {

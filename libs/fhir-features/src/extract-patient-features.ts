@@ -8,6 +8,7 @@ import { extractConditions } from './extract-conditions';
 import { extractMedications } from './extract-medications';
 import { buildEgfrSeries, extractObservations, type ObservationTally } from './extract-observations';
 import { extractPatient } from './extract-patient';
+import { extractGenomics } from './pgx/extract-genomics';
 import type { ExtractOptions, PatientFeaturesInternal } from './types';
 
 export const DEFAULT_LATEST_MAX_AGE_DAYS = 730;
@@ -40,6 +41,7 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
   if (patient.present) tally.used++;
   const { series, smoking } = extractObservations(collected.observations, safeAsOf, tally);
   const egfr = buildEgfrSeries(series.creatinine, series.egfr_reported, patient, tally);
+  const genomics = extractGenomics(collected.observations, safeAsOf, tally);
   const conditions = extractConditions(collected.conditions, collected.procedures, safeAsOf, tally);
   const medications = extractMedications(collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally);
   const dataQuality: PatientFeatures['dataQuality'] = { resourcesSeen: collected.seen, resourcesUsed: tally.used, excluded: tally.excluded };
@@ -58,6 +60,7 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
       medications: collected.medicationRequests.length + collected.medicationStatements.length > 0,
     },
     dataQuality,
+    genomics,
   };
 }
 

@@ -26,6 +26,8 @@ export function extractPatient(patient: Json | undefined, asOfMs: number): Patie
         const coding = asObject(s.valueCoding);
         const code = coding ? asString(coding.code) : undefined;
         if (code && BLACK_RACE_CODES.has(code)) info.raceBlack = true;
+        // OMB categories (for the IWPC warfarin race terms: Asian, Black, missing or mixed).
+        if (code && subUrl === 'ombCategory' && !(info.raceOmb ??= []).includes(code)) info.raceOmb.push(code);
       }
     } else if (url === US_CORE_BIRTHSEX && info.sex === undefined) {
       // Only when administrative gender is other/unknown: the sex-specific equations need one of two.

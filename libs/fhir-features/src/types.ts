@@ -3,6 +3,8 @@ import type { DataQualityReport } from '@prognos/contracts';
 import type { ConditionConcept } from './codes/condition-concepts';
 import type { ObservationConcept } from './codes/observation-concepts';
 import type { MedicationClass } from './codes/rxnorm-table';
+import type { PgxGene } from './pgx/cpic-allele-tables';
+import type { GenomicResult } from './pgx/extract-genomics';
 
 /** One value of a longitudinal series, in the concept's canonical unit. */
 export interface SeriesPoint {
@@ -71,6 +73,8 @@ export interface PatientInfo {
   deceased: boolean;
   /** true/false when a US Core race extension is present; undefined when the record has none. */
   raceBlack?: boolean;
+  /** US Core race OMB category codes present (e.g. 2028-9 Asian, 2054-5 Black, 2106-3 White). */
+  raceOmb?: string[];
 }
 
 /** Aggregates of a series over the trajectory window. */
@@ -118,4 +122,6 @@ export interface PatientFeaturesInternal {
   /** Resource types that were present at all (so a 0 flag can say whether the record could show it). */
   typesPresent: { conditions: boolean; medications: boolean };
   dataQuality: DataQualityReport;
+  /** Pharmacogenomic results, the latest per gene (pgx/extract-genomics.ts). */
+  genomics: Partial<Record<PgxGene, GenomicResult>>;
 }

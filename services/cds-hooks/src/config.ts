@@ -67,6 +67,11 @@ export const configSchema = z.object({
   JWKS_CACHE_MAX_AGE_S: z.coerce.number().int().min(1).max(86400).default(600),
   /** How long a returned card's uuid stays attributable to its service and kind for feedback, seconds. @defaultValue 604800 */
   CARD_REGISTRY_TTL_S: z.coerce.number().int().min(60).max(90 * 86400).default(7 * 86400),
+  /**
+   * Window (seconds) in which an alert shown at order-select for a draft order is not repeated at
+   * order-sign by a service of the same alert group (pharmacogenomics); 0 disables. @defaultValue 3600
+   */
+  ALERT_DEDUP_WINDOW_S: z.coerce.number().int().min(0).max(7 * 86400).default(3600),
   /** Most card uuids remembered in memory (embedded mode; least recently used are forgotten). @defaultValue 100000 */
   CARD_REGISTRY_MAX: z.coerce.number().int().min(100).default(100_000),
   /** Redis stream that receives feedback in distributed mode. @defaultValue 'prognos:feedback' */

@@ -37,3 +37,13 @@ describe('LOINC eGFR codes', () => {
     expect(LOINC_TO_CONCEPT.get('14959-1')).toBe('uacr');
   });
 });
+
+describe('malignancy (CPIC 2018 thiopurine indication)', () => {
+  it('maps ICD-10 C00-C97 and not D-chapter neoplasms', () => {
+    expect(lookupIcd10('C91.00')?.concepts).toEqual(['malignancy']); // acute lymphoblastic leukaemia
+    expect(lookupIcd10('C50.911')?.concepts).toEqual(['malignancy']);
+    expect(lookupIcd10('C97')?.concepts).toEqual(['malignancy']);
+    expect(lookupIcd10('D12.6')).toBeUndefined(); // benign neoplasm of colon
+    expect(SNOMED_CONDITIONS.get('91857003')?.concepts).toEqual(['malignancy']);
+  });
+});

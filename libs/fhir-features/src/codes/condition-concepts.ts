@@ -34,7 +34,9 @@ export type ConditionConcept =
   | 'anaemia'
   | 'liver_disease'
   | 'alcohol_excess'
-  | 'tobacco_use';
+  | 'tobacco_use'
+  // Pharmacogenomics (issue 12): thiopurine recommendations differ for malignant conditions (CPIC 2018).
+  | 'malignancy';
 
 export const HISTORY_CONCEPTS: ReadonlySet<ConditionConcept> = new Set<ConditionConcept>([
   'stroke', 'haemorrhagic_stroke', 'tia', 'systemic_embolism', 'myocardial_infarction', 'revascularisation', 'major_bleeding', 'kidney_transplant',
@@ -89,6 +91,8 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['7200002', c('alcohol_excess')], ['15167005', c('alcohol_excess')],
   // Tobacco use as a problem (newer Synthea codes these as conditions) [MEM]
   ['449868002', c('tobacco_use')], ['65568007', c('tobacco_use')], ['77176002', c('tobacco_use')],
+  // Malignancy [MEM]: malignant neoplastic disease, acute lymphoid leukaemia, leukaemia (thiopurine indications)
+  ['363346000', c('malignancy')], ['91857003', c('malignancy')], ['93143009', c('malignancy')],
 ]);
 
 /**
@@ -127,6 +131,8 @@ export const ICD10_PREFIXES: ReadonlyMap<string, ConditionCodeInfo> = new Map([
   ['K766', c('liver_disease')], ['B18', c('liver_disease')],
   ['F101', c('alcohol_excess')], ['F102', c('alcohol_excess')],
   ['F172', c('tobacco_use')],
+  // Malignant neoplasms C00-C96 (ICD-10 chapter II, malignant blocks); C97 multiple primaries.
+  ...Array.from({ length: 98 }, (_, i): [string, ConditionCodeInfo] => [`C${String(i).padStart(2, '0')}`, c('malignancy')]),
 ]);
 
 /** Procedures that establish kidney replacement therapy or revascularisation (SNOMED CT, [MEM]). */

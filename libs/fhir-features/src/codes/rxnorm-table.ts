@@ -34,7 +34,14 @@ export type MedicationClass =
   | 'loop_diuretic'
   | 'antihypertensive'
   | 'insulin'
-  | 'sulfonylurea';
+  | 'sulfonylurea'
+  // Pharmacogenomics (issue 12): drugs with a CPIC gene-drug guideline and IWPC warfarin covariates.
+  | 'opioid'
+  | 'thiopurine'
+  | 'fluoropyrimidine'
+  | 'nrti'
+  | 'amiodarone'
+  | 'enzyme_inducer';
 
 export interface IngredientInfo {
   /** Lower-case RxNorm ingredient name. */
@@ -145,6 +152,25 @@ export const INGREDIENTS: readonly IngredientInfo[] = [
   ing('hydralazine', '5470', false, [AH]),
   ing('clonidine', '2599', false, [AH]),
   ing('doxazosin', '49276', false, [AH]),
+  // Pharmacogenomics (CPIC gene-drug pairs). Verified RxCUIs: cpicpgx/cpic-schema drug.sql
+  // (abacavir 190521, azathioprine 1256, capecitabine 194000, codeine 2670, fluorouracil 4492,
+  // mercaptopurine 103, morphine 7052, thioguanine 10485, tramadol 10689,
+  // carbamazepine 2002, phenytoin 8183).
+  ing('codeine', '2670', true, ['opioid']),
+  ing('tramadol', '10689', true, ['opioid'], ['ultram']),
+  ing('morphine', '7052', true, ['opioid']),
+  ing('abacavir', '190521', true, ['nrti'], ['ziagen']),
+  ing('azathioprine', '1256', true, ['thiopurine'], ['imuran']),
+  ing('mercaptopurine', '103', true, ['thiopurine'], ['purinethol', '6-mercaptopurine']),
+  ing('thioguanine', '10485', true, ['thiopurine'], ['tioguanine']),
+  ing('capecitabine', '194000', true, ['fluoropyrimidine'], ['xeloda']),
+  ing('fluorouracil', '4492', true, ['fluoropyrimidine'], ['5-fluorouracil']),
+  // IWPC warfarin covariates: amiodarone [MEM 703]; enzyme inducers as IWPC defines them
+  // (carbamazepine, phenytoin, rifampin or rifampicin; rifampin [MEM 9384]).
+  ing('amiodarone', '703', false, ['amiodarone'], ['cordarone', 'pacerone']),
+  ing('carbamazepine', '2002', true, ['enzyme_inducer'], ['tegretol']),
+  ing('phenytoin', '8183', true, ['enzyme_inducer'], ['dilantin']),
+  ing('rifampin', '9384', false, ['enzyme_inducer'], ['rifampicin', 'rifadin']),
 ];
 
 export interface ProductInfo {

@@ -36,7 +36,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | string {
       case '--seed': if (!Number.isInteger(num)) return '--seed must be an integer'; args.seed = num; break;
       case '--size': if (!Number.isInteger(num) || num < 50 || num > 20_000) return '--size must be an integer 50..20000'; args.size = num; break;
       case '--profile':
-        if (!(PATIENT_PROFILES as readonly string[]).includes(value)) return `--profile must be one of ${PATIENT_PROFILES.join(', ')}`;
+        if (![...PATIENT_PROFILES, 'pgx'].includes(value)) return `--profile must be one of ${[...PATIENT_PROFILES, 'pgx'].join(', ')}`;
         args.profile = value as PatientProfile;
         break;
       case '--si-share': if (!(num >= 0 && num <= 1)) return '--si-share must be 0..1'; args.siShare = num; break;

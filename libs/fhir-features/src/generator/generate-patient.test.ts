@@ -97,3 +97,22 @@ describe('generatePatient', () => {
     expect(pf.series.uacr.every((p) => p.value > 5 && p.value < 1000)).toBe(true);
   });
 });
+
+describe('pharmacogenomic profile', () => {
+  it('files a CPIC-frequency genotype panel that the extractor reads (pgx profile always; others sometimes)', () => {
+    const withPanel = [1, 2, 3, 4, 5].map((seed) => generatePatient({ seed, profile: 'pgx', targetResources: 200 }));
+    for (const b of withPanel) {
+      expect(b.entry).toHaveLength(200);
+      const pf = extractPatientFeatures(b, new Date('2025-06-30T00:00:00Z'));
+      for (const gene of ['CYP2C19', 'CYP2D6', 'CYP2C9', 'SLCO1B1', 'TPMT', 'NUDT15', 'DPYD', 'VKORC1', 'HLA-B'] as const) {
+        expect({ gene, present: pf.genomics[gene] !== undefined }).toEqual({ gene, present: true });
+      }
+      expect(pf.genomics.VKORC1?.altCount).toBeGreaterThanOrEqual(0);
+      expect(pf.genomics.CYP2C19?.call.phenotype).not.toBe('indeterminate');
+    }
+    const others = Array.from({ length: 40 }, (_, i) => generatePatient({ seed: 100 + i, targetResources: 80 }));
+    const genotyped = others.filter((b) => (b.entry ?? []).some((e) => JSON.stringify(e.resource).includes('84413-4'))).length;
+    expect(genotyped).toBeGreaterThan(2);
+    expect(genotyped).toBeLessThan(25);
+  });
+});

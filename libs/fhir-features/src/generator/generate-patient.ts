@@ -12,10 +12,14 @@ import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { creatinineForEgfr } from '../ckd-epi-2021';
 import { MS_PER_DAY, MS_PER_YEAR } from '../fhir-read';
 import { ngspToIfcc } from '../units/normalize-unit';
+import { drawPgxPanel } from './pgx-genotypes';
 import { createRng, type Rng } from './prng';
 
-export type PatientProfile = 'ckd-g3b-a3-t2d' | 'ckd-g4-a3' | 't2d-ckd-g3a' | 'af-hf' | 'statin-primary' | 'healthy';
+export type PatientProfile = 'ckd-g3b-a3-t2d' | 'ckd-g4-a3' | 't2d-ckd-g3a' | 'af-hf' | 'statin-primary' | 'healthy' | 'pgx';
+/** Profiles drawn at random ('pgx' is chosen explicitly: it always carries a pharmacogenomic panel). */
 export const PATIENT_PROFILES: readonly PatientProfile[] = ['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'statin-primary', 'healthy'];
+/** Share of patients of the other profiles with a pharmacogenomic panel on file. */
+export const PGX_PANEL_SHARE = 0.25;
 
 export interface GeneratePatientOptions {
   seed: number;
@@ -90,6 +94,8 @@ const SPECS: Readonly<Record<PatientProfile, ProfileSpec>> = {
   'af-hf': { age: [62, 88], egfrEnd: [45, 78], slope: [-2, -0.8], acrEnd: [8, 120], diabetes: 0.3, hypertension: 0.9, af: 1, hf: 0.8 },
   'statin-primary': { age: [42, 75], egfrEnd: [65, 98], slope: [-1.2, -0.4], acrEnd: [4, 25], diabetes: 0.2, hypertension: 0.7, af: 0, hf: 0 },
   healthy: { age: [25, 60], egfrEnd: [88, 118], slope: [-1, -0.2], acrEnd: [3, 15], diabetes: 0, hypertension: 0, af: 0, hf: 0 },
+  // Cardiovascular patients (AF, statin candidates) with a pharmacogenomic panel on file.
+  pgx: { age: [45, 80], egfrEnd: [60, 95], slope: [-1.5, -0.4], acrEnd: [4, 40], diabetes: 0.2, hypertension: 0.7, af: 0.5, hf: 0.1 },
 };
 
 export function planPatient(options: GeneratePatientOptions): PatientPlan {
@@ -190,6 +196,11 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
         add({ rxcui: '316049', display: 'Hydrochlorothiazide 25 MG', perDay: 1, startYearsAgo: 4 });
       }
       break;
+    case 'pgx':
+      // Drugs with CPIC gene-drug guidelines, so the demo's order-sign calls meet the genotype.
+      add({ rxcui: '198211', display: 'simvastatin 40 MG Oral Tablet', perDay: 1, startYearsAgo: 2 });
+      if (plan.atrialFibrillation) add({ rxcui: '855332', display: 'Warfarin Sodium 5 MG Oral Tablet', perDay: 1, startYearsAgo: 1 });
+      break;
     case 'healthy':
       add({ rxcui: '310965', display: 'Ibuprofen 200 MG Oral Tablet', perDay: 3, startYearsAgo: 2, stopYearsAgo: 1.9 });
       break;
@@ -247,6 +258,16 @@ export function generatePatient(options: GeneratePatientOptions): Bundle {
   } as Resource;
   b.patientRef = push(b, patient);
   const subject = { reference: b.patientRef };
+
+  // ---- Pharmacogenomic panel (own random stream, so nothing else the patient draws changes) ----
+  const pgxRng = createRng(options.seed * 104729 + 7);
+  if (plan.profile === 'pgx' || pgxRng.chance(PGX_PANEL_SHARE)) {
+    const date = isoDay(plan.startMs + pgxRng.uniform(0, 0.5) * (plan.asOfMs - plan.startMs));
+    for (const obs of drawPgxPanel(pgxRng, plan.black, date)) {
+      const id = pgxRng.uuid();
+      b.entries.push({ fullUrl: 'urn:uuid:' + id, resource: { ...obs, id, subject } as unknown as Resource });
+    }
+  }
 
   // ---- Conditions ----
   const condition = (code: string, display: string, onset: number, abatement?: number, icd?: [string, string]): void => {

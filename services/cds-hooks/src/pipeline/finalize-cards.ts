@@ -18,7 +18,12 @@ import { pruneEmpty } from './prune-empty';
 const systemActionSchema = actionSchema.extend({ description: z.string().min(1).optional() });
 const uuidSchema = z.uuid();
 
-export interface FinalCard { card: Card; kind: string }
+export interface FinalCard {
+  card: Card;
+  kind: string;
+  /** CardDraft.draftOrderIndex: the draft order the card is about (alert de-duplication). */
+  draftOrderIndex?: number;
+}
 
 export interface FinalizedResponse {
   cards: FinalCard[];
@@ -49,7 +54,7 @@ export function finalizeCards(
 
   const cards: FinalCard[] = [];
   for (const draft of drafts) {
-    const { kind, suggestions, ...rest } = draft;
+    const { kind, suggestions, draftOrderIndex, ...rest } = draft;
     let bound: Record<string, unknown>;
     try {
       bound = bindPlaceholders(rest as Record<string, unknown>, ctx);
@@ -79,7 +84,9 @@ export function finalizeCards(
     if (!card.uuid || !uuidSchema.safeParse(card.uuid).success) { drop('missing_uuid'); continue; }
     if (card.suggestions?.some((s) => !s.uuid)) { drop('missing_uuid'); continue; }
     if (card.suggestions?.some((s) => s.actions?.some((a) => !isCompleteAction(a)))) { drop('invalid_action'); continue; }
-    cards.push({ card, kind: typeof kind === 'string' && kind ? kind : 'unknown' });
+    const final: FinalCard = { card, kind: typeof kind === 'string' && kind ? kind : 'unknown' };
+    if (typeof draftOrderIndex === 'number') final.draftOrderIndex = draftOrderIndex;
+    cards.push(final);
   }
 
   let systemActions: Action[] | undefined;

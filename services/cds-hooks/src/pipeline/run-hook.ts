@@ -13,12 +13,13 @@ import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
+import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
 import { buildScoringInput } from './build-scoring-input';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
   'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
-  & Partial<Pick<Config, 'NODE_ENV'>>;
+  & Partial<Pick<Config, 'NODE_ENV' | 'ALERT_DEDUP_WINDOW_S'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -68,13 +69,20 @@ export async function runHook(
   }
 
   const tCards = performance.now();
+  const boundDrafts = (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
   const finalized = finalizeCards(service, output.cards, output.systemActions, {
     patientId: request.context.patientId,
     encounterId: request.context.encounterId,
     userId: request.context.userId,
     asOf,
-    draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
+    draftOrders: boundDrafts,
   }, { allowHttpUrls: isDevelopmentEnv(deps.config) });
+  // order-select -> order-sign: an alert already shown for this draft is not repeated (alert-dedup.ts).
+  finalized.cards = await dedupeAlerts(finalized.cards, {
+    descriptor, patientId: request.context.patientId, draftOrders: boundDrafts, registry: deps.cardRegistry,
+    client: { iss: client.iss, tenant: client.tenant },
+    windowS: deps.config.ALERT_DEDUP_WINDOW_S ?? DEFAULT_ALERT_DEDUP_WINDOW_S, now: asOf.getTime(), logger: log,
+  });
   for (const { card } of finalized.cards) {
     cardsReturned.inc({ service, indicator: card.indicator });
     const n = card.suggestions?.length ?? 0;

@@ -7,9 +7,9 @@ import { BUNDLED_MODELS_DIR } from './bundled-model-runner';
 describe('committed model bundles', () => {
   const fresh = compileBundledModels();
 
-  it('are exactly the six documented models', () => {
+  it('are exactly the seven documented models', () => {
     expect(fresh.map((b) => b.id).sort()).toEqual(
-      ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'pce', 'prevent-base-10y']);
+      ['iwpc-warfarin', 'kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'pce', 'prevent-base-10y']);
   });
 
   it('equal a fresh compile byte for byte (run `npm run models:compile` after changing a model)', () => {

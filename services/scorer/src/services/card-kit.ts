@@ -8,6 +8,15 @@ import { daysBeforeToken, type CardDraft, type Coding, type Source, type Suggest
 import { SYSTEM } from './codes';
 import { latestItem, type FeatureView } from './feature-view';
 
+/**
+ * The calendar date of a provenance item as card text: the date itself in process, or, since the
+ * HTTP side sends days before the hook (daysBefore), a token that it turns back into the date.
+ */
+export function provenanceDate(item: { date?: string; daysBefore?: number } | undefined): string | undefined {
+  if (item?.date) return item.date.slice(0, 10);
+  return item?.daysBefore !== undefined ? daysBeforeToken(item.daysBefore) : undefined;
+}
+
 export const SOURCES = {
   kfre: { label: 'Kidney Failure Risk Equation (Tangri, JAMA 2011; 2016)', url: 'https://doi.org/10.1001/jama.2015.18202' },
   kdigo2024: { label: 'KDIGO 2024 CKD Guideline', url: 'https://kdigo.org/guidelines/ckd-evaluation-and-management/' },
@@ -88,9 +97,8 @@ export function describeInput(line: InputLine): string | undefined {
   const prov = line.view.provenance(line.name);
   const item = latestItem(prov);
   const extras: string[] = [];
-  // The HTTP side sends days before the hook (daysBefore); the token becomes the calendar date there.
-  if (item?.date) extras.push(item.date.slice(0, 10));
-  else if (item?.daysBefore !== undefined) extras.push(daysBeforeToken(item.daysBefore));
+  const date = provenanceDate(item);
+  if (date) extras.push(date);
   if (item?.derivation === 'computed') extras.push('computed');
   if (item?.derivation === 'reported') extras.push('as reported');
   if (item?.originalValue !== undefined && item.originalUnit) extras.push(`recorded as ${formatNumber(item.originalValue, 2)} ${item.originalUnit}`);

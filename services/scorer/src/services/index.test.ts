@@ -5,12 +5,14 @@ import { TEST_CONFIG, scoringInput } from './test-support';
 describe('built-in service descriptors', () => {
   const services = builtInServices();
 
-  it('are the four services with the ids and hooks integrators use', () => {
+  it('are the built-in services with the ids and hooks integrators use', () => {
     expect(services.map((s) => [s.descriptor.id, s.descriptor.hook])).toEqual([
       ['ckd-progression', 'patient-view'],
       ['cardiovascular-risk', 'patient-view'],
       ['af-stroke-prevention', 'patient-view'],
       ['medication-safety', 'order-sign'],
+      ['pharmacogenomics', 'order-sign'],
+      ['pharmacogenomics-select', 'order-select'],
     ]);
   });
 
@@ -27,7 +29,7 @@ describe('built-in service descriptors', () => {
       expect(template).toMatch(/^[A-Z][A-Za-z]+[/?]/);
     }
     for (const set of d.featureSets) expect(Object.keys(FEATURE_SETS)).toContain(set);
-    expect(d.usesDraftOrders).toBe(d.hook === 'order-sign');
+    expect(d.usesDraftOrders).toBe(d.hook === 'order-sign' || d.hook === 'order-select');
   });
 
   it('declare every model their runs can use', () => {

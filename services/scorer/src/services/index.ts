@@ -6,11 +6,12 @@ import { afStrokePreventionService } from './af-stroke-prevention';
 import { cardiovascularRiskService } from './cardiovascular-risk';
 import { ckdProgressionService } from './ckd-progression';
 import { medicationSafetyService } from './medication-safety';
+import { pharmacogenomicsSelectService, pharmacogenomicsService } from './pharmacogenomics/pharmacogenomics';
 
-export { afStrokePreventionService, cardiovascularRiskService, ckdProgressionService, medicationSafetyService };
+export { afStrokePreventionService, cardiovascularRiskService, ckdProgressionService, medicationSafetyService, pharmacogenomicsService, pharmacogenomicsSelectService };
 export { assessApixabanDose } from './apixaban-dose';
 
-/** ckd-progression, cardiovascular-risk, af-stroke-prevention (patient-view), medication-safety (order-sign). */
+/** ckd-progression, cardiovascular-risk, af-stroke-prevention (patient-view), medication-safety and pharmacogenomics (order-sign), pharmacogenomics-select (order-select). */
 export function builtInServices(): ClinicalService[] {
-  return [ckdProgressionService, cardiovascularRiskService, afStrokePreventionService, medicationSafetyService];
+  return [ckdProgressionService, cardiovascularRiskService, afStrokePreventionService, medicationSafetyService, pharmacogenomicsService, pharmacogenomicsSelectService];
 }

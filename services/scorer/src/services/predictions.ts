@@ -12,6 +12,7 @@ export const MODEL_TITLES: Record<string, string> = {
   'kfre-8var-other': 'KFRE 8-variable (non-North American calibration)',
   pce: 'Pooled Cohort Equations',
   'prevent-base-10y': 'AHA PREVENT base 10-year',
+  'iwpc-warfarin': 'IWPC pharmacogenetic warfarin dosing algorithm (2009)',
 };
 
 export function modelTitle(modelId: string): string {

@@ -79,7 +79,7 @@ function replacePlaceholders(v: unknown): unknown {
 
 /** Binds a CardDraft as the HTTP side would (placeholders, draft-order actions) into a wire Card. */
 export function bindCard(draft: CardDraft): Card {
-  const { kind: _kind, ...rest } = replacePlaceholders(draft) as CardDraft;
+  const { kind: _kind, draftOrderIndex: _draft, ...rest } = replacePlaceholders(draft) as CardDraft;
   const card = { ...rest } as Record<string, unknown>;
   if (rest.suggestions) {
     card.suggestions = rest.suggestions.map((s) => ({
