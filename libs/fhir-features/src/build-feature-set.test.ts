@@ -77,6 +77,10 @@ const EXPECTED: Record<FeatureSetName, (number | null)[]> = {
     AGE, 0, 1, 1, 1, 3.2, 0, 1, 1, 1, 130, 6.9995, 4.8, 74.8427,
     1, 3, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1,
   ],
+  // Female 65 with no pregnancy or breastfeeding record: both unknown (missing), never assumed 0.
+  // No AllergyIntolerance: count 0 (with a note). Potassium 4.8 mmol/L 31 days before asOf. Active
+  // ingredients: losartan, empagliflozin, atorvastatin, apixaban, ibuprofen (the aspirin is stopped).
+  'safety-context': [AGE, 1, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4.8, 31, 5],
 };
 
 describe('buildFeatureSet on a hand-built record', () => {

@@ -9,6 +9,7 @@ import type { ConditionConcept } from './codes/condition-concepts';
 import { CONCEPT_UNITS, type ObservationConcept } from './codes/observation-concepts';
 import type { MedicationClass } from './codes/rxnorm-table';
 import { MS_PER_DAY } from './fhir-read';
+import { SAFETY_RESOLVERS } from './safety-resolvers';
 import type { ConditionFact, MedicationFact, PatientFeaturesInternal as PatientFeatures, SeriesPoint, SeriesStats } from './types';
 
 /** A feature vector in process: Float32Array in the set's fixed order, a presence mask, provenance. */
@@ -336,6 +337,7 @@ const RESOLVERS: Readonly<Record<string, (pf: PatientFeatures) => Resolved>> = {
   uacr_last_age_days: lastAgeDaysOf('uacr'),
   creatinine_last_mg_dl: latestOf('creatinine', 'creatinine'),
   creatinine_last_age_days: lastAgeDaysOf('creatinine'),
+  ...SAFETY_RESOLVERS,
 };
 
 /** Names every feature set uses; a test checks each has a resolver. */
