@@ -5,6 +5,7 @@
 import type { ProvenanceItem, ScoringInput } from '@prognos/contracts';
 import { resolveMedication } from '@prognos/fhir-features';
 import { viewFeatureSet, type FeatureView } from '../services/feature-view';
+import { STRONG_DUAL_CYP3A4_PGP_INHIBITORS, selects } from './drug-selector';
 import type { Evidence } from './safety-types';
 
 /** An active (or co-drafted) medication ingredient, for interactions. */
@@ -80,4 +81,9 @@ export function readPatientSafety(input: ScoringInput, labMaxAgeDays: number): P
 /** Evidence behind a 0/1 feature (its provenance items). */
 export function featureEvidence(view: FeatureView, name: string): Evidence[] {
   return (view.provenance(name)?.items ?? []).map(evidenceOf);
+}
+
+/** The first active (or co-drafted) strong dual CYP3A4 + P-gp inhibitor, for apixaban dosing. */
+export function strongDualInhibitor(p: PatientSafety, extra: readonly CoMedication[] = []): string | undefined {
+  return [...p.coMedications, ...extra].find((m) => selects(STRONG_DUAL_CYP3A4_PGP_INHIBITORS, { ingredients: [m.ingredient], classes: m.classes }))?.ingredient;
 }

@@ -2,7 +2,7 @@
  * Applies the screening stage to every medication a card would offer, for every service (built-in
  * and custom bundles alike): it runs in the scorer after a service has built its cards.
  * - block: the suggestion is removed; the card's detail says what was not suggested and why, and
- *   when nothing is left to order the summary starts with "Not offered".
+ *   when nothing is left to order on a warning/critical card the summary starts with "Not offered".
  * - caution: the suggestion stays but is not pre-selected (`isRecommended: false`, CDS Hooks 2.0
  *   §Suggestion) and its label says what to check; the detail lists the reasons.
  * - clear: unchanged.
@@ -74,7 +74,8 @@ export function screenCardSuggestions(cards: CardDraft[], p: PatientSafety, tall
     if (blocked.length > 0) sections.push(`**Not suggested (clinical safety screening)**\n\n${[...new Set(blocked)].join('\n')}`);
     if (cautions.length > 0) sections.push(`**Check before ordering (clinical safety screening)**\n\n${[...new Set(cautions)].join('\n')}`);
     card.detail = [card.detail, ...sections].filter((x): x is string => typeof x === 'string' && x.length > 0).join('\n\n');
-    if (blocked.length > 0 && !medicationOffered && firstBlock) card.summary = clampSummary(`Not offered (${firstBlock}): ${card.summary}`);
+    // An info card's summary informs (e.g. 'on warfarin'); an actionable one must not read as advice to order.
+    if (blocked.length > 0 && !medicationOffered && firstBlock && card.indicator !== 'info') card.summary = clampSummary(`Not offered (${firstBlock}): ${card.summary}`);
     if (kept.length > 0) card.suggestions = kept;
     else {
       delete card.suggestions;

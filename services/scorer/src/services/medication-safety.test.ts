@@ -1,6 +1,9 @@
 import type { CardDraft, DraftOrderSummary, ScoringInput } from '@prognos/contracts';
 import { medicationSafetyService as svc } from './medication-safety';
-import { TEST_CONFIG, bindCard, expectValidCard, scoringInput, suggestedCodes, type FeatureSpec } from './test-support';
+import { CLEAR_SAFETY, TEST_CONFIG, bindCard, expectValidCard, safetyContext, scoringInput, suggestedCodes, type FeatureSpec } from './test-support';
+
+/** Active ingredients implied by the clinical-context flags a test sets (the safety stage reads ingredients). */
+const FLAG_INGREDIENTS: Record<string, string> = { on_doac: 'apixaban', on_warfarin: 'warfarin', on_nsaid: 'ibuprofen', on_metformin: 'metformin', on_sglt2i: 'dapagliflozin' };
 
 const metformin = (index = 0, extra: Partial<DraftOrderSummary> = {}): DraftOrderSummary => ({
   index, resourceType: 'MedicationRequest', rxcui: '861007', display: 'metformin hydrochloride 500 MG Oral Tablet',
@@ -14,7 +17,9 @@ const apixaban = (mg: number, index = 0): DraftOrderSummary => ({
 });
 
 function input(drafts: DraftOrderSummary[], o: { ctx?: Record<string, FeatureSpec>; traj?: Record<string, FeatureSpec>; selected?: number[] } = {}): ScoringInput {
+  const ingredients = Object.entries(FLAG_INGREDIENTS).filter(([flag]) => o.ctx?.[flag] === 1).map(([, i]) => i);
   return scoringInput({
+    safety: safetyContext({ features: { ...CLEAR_SAFETY, age_years: 70 }, ingredients }),
     serviceId: 'medication-safety',
     sets: {
       'clinical-context': { age_years: 70, sex_male: 1, ckd: 0, dialysis_or_transplant: 0, atrial_fibrillation: 0, weight_kg: 80, on_metformin: 0, on_sglt2i: 0, on_doac: 0, on_warfarin: 0, on_nsaid: 0, ...o.ctx },
@@ -94,16 +99,23 @@ describe('medication-safety: NSAIDs', () => {
     expect(kinds(cards(input([ibuprofen()], { ctx: { ckd: 1, ckd_stage: 3.1 }, traj: { egfr_last: 60 } })))).toEqual(['medsafety.nsaid-ckd']);
   });
   it('is critical with an active anticoagulant', () => {
+    // NSAID + anticoagulant is a rule of the safety screening stage (interaction-rules.ts).
     const [card] = cards(input([ibuprofen(1)], { ctx: { on_doac: 1 } }));
-    expect(card!.kind).toBe('medsafety.nsaid-anticoagulant');
+    expect(card!.kind).toBe('medsafety.screen-block');
     expect(card!.indicator).toBe('critical');
-    expect(card!.suggestions![0]!.actions![0]).toMatchObject({ type: 'delete', draftOrderIndex: 1 });
+    expect(card!.detail).toContain('apixaban (active)');
+    expect(card!.suggestions![0]).toMatchObject({ isRecommended: true, actions: [{ type: 'delete', draftOrderIndex: 1 }] });
+    expect(cards(input([ibuprofen(1)]))).toEqual([]);
   });
-  it('is critical when an anticoagulant is drafted alongside', () => {
-    expect(kinds(cards(input([ibuprofen(0), apixaban(5, 1)])))).toEqual(['medsafety.nsaid-anticoagulant']);
+  it('is critical when an anticoagulant is drafted alongside (and the anticoagulant draft gets a caution)', () => {
+    const out = cards(input([ibuprofen(0), apixaban(5, 1)]));
+    expect(out.map((c) => [c.kind, c.indicator])).toEqual([['medsafety.screen-block', 'critical'], ['medsafety.screen-caution', 'warning']]);
+    expect(out[0]!.detail).toContain('draft order: apixaban 5 MG Oral Tablet');
   });
   it('warns when an anticoagulant is drafted while an NSAID is active', () => {
-    expect(kinds(cards(input([apixaban(5)], { ctx: { on_nsaid: 1 } })))).toEqual(['medsafety.anticoagulant-nsaid']);
+    const out = cards(input([apixaban(5)], { ctx: { on_nsaid: 1 } }));
+    expect(out.map((c) => [c.kind, c.indicator])).toEqual([['medsafety.screen-caution', 'warning']]);
+    expect(out[0]!.suggestions![0]!.isRecommended).toBe(false);
   });
 });
 
