@@ -19,6 +19,8 @@ export interface SeriesPoint {
   derivation: 'measured' | 'computed' | 'reported';
   /** For a computed eGFR: the creatinine it was computed from. */
   basis?: SeriesPoint;
+  /** LOINC code of a reported eGFR (which equation), used to pick one value per day. */
+  code?: string;
   /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted in DataQualityReport.corrected. */
   corrected?: string;
 }
