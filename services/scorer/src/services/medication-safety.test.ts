@@ -79,9 +79,15 @@ describe('medication-safety: metformin by eGFR', () => {
 });
 
 describe('medication-safety: SGLT2 inhibitor initiation', () => {
-  it('warns when started at eGFR 19.9, not at 20', () => {
-    expect(kinds(cards(input([dapagliflozin()], { traj: { egfr_last: 19.9 } })))).toEqual(['medsafety.sglt2i-low-egfr']);
-    expect(cards(input([dapagliflozin()], { traj: { egfr_last: 20 } }))).toEqual([]);
+  // Each agent's label: dapagliflozin from eGFR 25, empagliflozin from 20, canagliflozin from 30, ertugliflozin from 45.
+  it.each([
+    ['dapagliflozin', 24.9, 25], ['empagliflozin', 19.9, 20], ['canagliflozin', 29.9, 30], ['ertugliflozin', 44.9, 45],
+  ])('warns when %s is started at eGFR %p, not at %p', (agent, below, at) => {
+    const draft: DraftOrderSummary = { index: 0, resourceType: 'MedicationRequest', ingredients: [agent], classes: ['sglt2i'], display: `${agent} tablet` };
+    const [card] = cards(input([draft], { traj: { egfr_last: below } }));
+    expect(card!.kind).toBe('medsafety.sglt2i-low-egfr');
+    expect(card!.summary).toContain(`< ${at}`);
+    expect(cards(input([draft], { traj: { egfr_last: at } }))).toEqual([]);
   });
   it('is silent for a renewal below 20 (KDIGO: continue once started)', () => {
     expect(cards(input([dapagliflozin()], { ctx: { on_sglt2i: 1 }, traj: { egfr_last: 15 } }))).toEqual([]);

@@ -7,8 +7,8 @@
  *   recommended (FDA) → warning with removal suggested; when already on metformin, reassess
  *   benefit/risk and keep the dose at most 1000 mg/day (KDIGO 2022 practice point) → warning, no
  *   automatic change. No recent eGFR → info with a creatinine order (FDA: obtain eGFR first).
- * - SGLT2 inhibitor started (none active) at eGFR < 20 or on dialysis → warning (KDIGO 2024:
- *   initiate at eGFR >= 20; continue below 20 once started).
+ * - SGLT2 inhibitor started (none active) below its label's initiation eGFR (sglt2i-initiation.ts:
+ *   dapagliflozin 25, empagliflozin 20, ...) or on dialysis → warning (continue below once started).
  * - NSAID with an anticoagulant (active or drafted) → critical; with CKD G3+ (eGFR < 60, coded
  *   stage >= 3, dialysis/transplant) → warning (KDIGO: avoid NSAIDs in CKD [MEM: cite the exact
  *   2024 practice point]). Suggest removing the draft.
@@ -26,6 +26,7 @@ import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createServiceAction, dosageFor, medicationConcept } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { readRenalLabs, type RenalLabs } from './renal';
+import { sglt2iInitiationMinEgfr } from './sglt2i-initiation';
 import { screenDraftOrders } from '../safety/draft-order-cards';
 import { classesOfIngredient, readPatientSafety, strongDualInhibitor } from '../safety/patient-safety';
 
@@ -157,19 +158,21 @@ function metforminCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefi
 }
 
 function sglt2iCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined {
-  if (!s.ctx.known('on_sglt2i') || s.ctx.flag('on_sglt2i')) return undefined; // continuation below 20 is fine (KDIGO)
+  if (!s.ctx.known('on_sglt2i') || s.ctx.flag('on_sglt2i')) return undefined; // continuation below the threshold is fine (KDIGO)
+  const { min, agent } = sglt2iInitiationMinEgfr(d.ingredients);
   const dialysis = s.ctx.flag('dialysis_or_transplant') && (s.egfr === undefined || s.egfr < 15);
-  if (!dialysis && (s.egfr === undefined || s.egfr >= SGLT2I_INITIATION_MIN_EGFR)) return undefined;
+  if (!dialysis && (s.egfr === undefined || s.egfr >= min)) return undefined;
   const name = drugName(d);
+  const label = agent ? `the ${agent} label` : 'KDIGO 2024';
   return newCard({
     kind: 'medsafety.sglt2i-low-egfr',
     summary: dialysis
       ? `SGLT2 inhibitor started on kidney replacement therapy: not recommended (KDIGO 2024)`
-      : `SGLT2 inhibitor started at eGFR ${formatNumber(s.egfr!, 1)} (< 20): initiation not recommended (KDIGO 2024)`,
+      : `${agent ?? 'SGLT2 inhibitor'} started at eGFR ${formatNumber(s.egfr!, 1)} (< ${min}): initiation not recommended (${agent ? 'label' : 'KDIGO 2024'})`,
     indicator: 'warning',
     source: SOURCES.kdigo2024,
     detail: markdown([
-      'KDIGO 2024: initiate SGLT2 inhibitors at eGFR ≥ 20 mL/min/1.73 m²; once started they may be continued below 20 until dialysis or transplant. Initiation below 20 has little trial evidence and a smaller glucose-lowering effect.',
+      `Initiation thresholds differ by agent (US labels): dapagliflozin from eGFR 25, empagliflozin from 20, canagliflozin and bexagliflozin from 30, ertugliflozin from 45; KDIGO 2024 sets the class threshold at 20 (Rec 3.7.1-3.7.3). Here ${label} gives ${min}. Once started, SGLT2 inhibitors may be continued below the threshold until dialysis or transplant.`,
       `Draft order: ${name}. No SGLT2 inhibitor is active in the record.`,
       section('Inputs used', s.renalLines),
     ]),
