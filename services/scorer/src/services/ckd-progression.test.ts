@@ -280,6 +280,15 @@ describe('ckd-progression: missing test', () => {
 });
 
 describe('ckd-progression: eGFR trajectory outside the KFRE population', () => {
+  it('cites rapid decline as KDIGO 2012 (> 5/yr) and states the KDIGO 2024 > 20% sustained-fall criterion', () => {
+    const fast = cards(input({ traj: { egfr_slope_per_year: -6, egfr_change_from_baseline_pct: -25 } })).map((c) => c.detail ?? '').join('\n');
+    expect(fast).toContain('rapid decline (KDIGO 2012: more than 5 mL/min/1.73 m² per year)');
+    expect(fast).toContain('KDIGO 2024 refers a sustained decline of > 20%, or > 30% after starting haemodynamically active drugs');
+    const slow = cards(input({ traj: { egfr_slope_per_year: -4, egfr_change_from_baseline_pct: -15 } })).map((c) => c.detail ?? '').join('\n');
+    expect(slow).not.toContain('rapid decline');
+    expect(slow).not.toContain('sustained decline of > 20%');
+  });
+
   it('shows eGFR and slope for coded CKD at eGFR 72 and explains why KFRE is not computed', () => {
     const card = byKind(cards(input({ traj: { egfr_last: 72, egfr_slope_per_year: -6.1, uacr_last: 20 } })), 'ckd.egfr-trajectory')!;
     expect(card.summary).toBe('eGFR 72 mL/min/1.73 m² (G2), slope -6.1/yr');

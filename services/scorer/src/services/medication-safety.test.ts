@@ -67,6 +67,32 @@ describe('medication-safety: metformin by eGFR', () => {
     expect(card!.suggestions).toBeUndefined();
   });
 
+  it('cites KDIGO 2022 as "halve the maximum dose" (not "1000 mg"): 1500 mg/day ER is above half the 2000 mg ER maximum, 1000 is not', () => {
+    const er = (doseMg: number) => metformin(0, { display: '24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet', doseMg, frequencyPerDay: 1 });
+    const [high] = cards(input([er(1500)], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(high!.summary).toContain('halve the maximum dose');
+    expect(high!.detail).toContain('halve the maximum dose');
+    expect(high!.detail).toContain('more than half the labelled maximum');
+    const [ok] = cards(input([er(1000)], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(ok!.detail).not.toContain('more than half the labelled maximum');
+    // Immediate release: half of 2550 mg is 1275 mg/day.
+    const [ir] = cards(input([metformin(0, { doseMg: 1300, frequencyPerDay: 1 })], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(ir!.detail).toContain('more than half the labelled maximum');
+  });
+
+  it('on dialysis: stop metformin whatever the eGFR (safety stage, critical), not without dialysis', () => {
+    const withDialysis = (egfr: number, dialysis: number) => svc.buildCards({ input: scoringInput({
+      serviceId: 'medication-safety',
+      safety: safetyContext({ features: { ...CLEAR_SAFETY, dialysis }, evidence: { dialysis: 'Dependence on renal dialysis (Z99.2)' } }),
+      sets: { 'clinical-context': { age_years: 70, sex_male: 1, dialysis_or_transplant: dialysis, on_metformin: 0 }, 'egfr-trajectory': { egfr_last: egfr, egfr_last_age_days: 10 } },
+      draftOrders: [metformin()],
+    }), predictions: [], config: TEST_CONFIG }).cards;
+    const [card] = withDialysis(60, 1);
+    expect(card!.kind).toBe('medsafety.screen-block');
+    expect(card!.detail).toContain('Dependence on renal dialysis (Z99.2)');
+    expect(withDialysis(60, 0)).toEqual([]);
+  });
+
   it('is silent at eGFR 45', () => {
     expect(cards(input([metformin()], { traj: { egfr_last: 45 } }))).toEqual([]);
   });
@@ -98,6 +124,10 @@ describe('medication-safety: NSAIDs', () => {
   it('warns with CKD G3 (eGFR 59.9), not at eGFR 60 without CKD', () => {
     const [card] = cards(input([ibuprofen()], { traj: { egfr_last: 59.9 } }));
     expect(card!.kind).toBe('medsafety.nsaid-ckd');
+    // Citation (review): KDIGO 2012 ch. 4.4 for the numbers; KDIGO 2024 has no NSAID-specific practice point.
+    expect(card!.source.label).toContain('KDIGO 2012');
+    expect(card!.detail).toContain('no NSAID-specific practice point');
+    expect(card!.detail).toContain('PP 4.1.1 and 4.1.3');
     expect(card!.indicator).toBe('warning');
     expect(cards(input([ibuprofen()], { traj: { egfr_last: 60 } }))).toEqual([]);
   });
