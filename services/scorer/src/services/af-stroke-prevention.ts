@@ -301,7 +301,7 @@ export const afStrokePreventionService: ClinicalService = {
     id: AF_STROKE_PREVENTION_ID,
     hook: 'patient-view',
     title: 'Atrial fibrillation: stroke prevention (CHA2DS2-VASc, HAS-BLED)',
-    description: 'For atrial fibrillation: CHA2DS2-VASc and HAS-BLED, oral anticoagulation (DOAC preferred, apixaban dosed by label criteria) when indicated and none is active, a warning when aspirin is used instead, and modifiable bleeding risks (2023 ACC/AHA/ACCP/HRS guideline).',
+    description: 'For atrial fibrillation: CHA2DS2-VASc and HAS-BLED, oral anticoagulation (DOAC preferred, apixaban dosed by label criteria) when indicated and none is active, the switch from warfarin to a DOAC offered where no valve exception is recorded, a warning when aspirin is used instead, and modifiable bleeding risks (2023 ACC/AHA/ACCP/HRS guideline). Every drug offered is safety-screened.',
     prefetch: {
       patient: PATIENT,
       conditions: CONDITIONS,

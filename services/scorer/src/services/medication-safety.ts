@@ -295,8 +295,8 @@ export const medicationSafetyService: ClinicalService = {
   descriptor: {
     id: MEDICATION_SAFETY_ID,
     hook: 'order-sign',
-    title: 'Medication safety: kidney function, bleeding risk and DOAC dosing',
-    description: 'Checks draft orders against the record: metformin by eGFR (FDA, KDIGO 2022), SGLT2 inhibitor started below eGFR 20, NSAIDs with CKD G3+ or an anticoagulant, and apixaban dose by its label criteria (with an update of the draft order).',
+    title: 'Medication safety: contraindications, interactions, kidney function and DOAC dosing',
+    description: 'Screens every drafted medication against allergies, pregnancy, contraindicating conditions, potassium and interactions (the clinical safety stage), and checks metformin by eGFR and dialysis (FDA, KDIGO 2022), SGLT2 inhibitor starts below each label\'s eGFR, NSAIDs with CKD G3+, and the apixaban dose by its label criteria (with an update of the draft order).',
     prefetch: {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr], 100),
