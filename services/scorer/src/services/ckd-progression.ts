@@ -43,7 +43,7 @@ export const KRT_PREPARATION_2Y_RISK = 0.4;
 /** KDIGO 2024 PP 2.2.2: 2-year risk above this → timing of multidisciplinary care. */
 export const MULTIDISCIPLINARY_CARE_2Y_RISK = 0.1;
 /** Dapagliflozin US label: initiation not recommended below this eGFR (DAPA-CKD enrolled eGFR >= 25). */
-export const DAPAGLIFLOZIN_MIN_EGFR = 25;
+export const DAPAGLIFLOZIN_MIN_EGFR = SGLT2I_LABEL_MIN_EGFR.dapagliflozin!;
 /** KDIGO 2024 3.7 / KDIGO 2022: SGLT2i initiation threshold, mL/min/1.73 m². */
 export const SGLT2I_MIN_EGFR = 20;
 /** KDIGO 2024 3.7.1: ACR at or above this (mg/g) is an SGLT2i indication on its own. */
@@ -341,7 +341,8 @@ function sglt2iCard(s: CkdState): CardDraft | undefined {
 /** The SGLT2 inhibitor products a clinician may order at this eGFR (US labels), first one recommended. */
 function sglt2iSuggestions(egfr: number, reason: string, recommendFirst = true): SuggestionDraft[] {
   // Each agent from its own label's initiation eGFR (sglt2i-initiation.ts).
-  const drugs = [DRUGS.dapagliflozin10, DRUGS.empagliflozin10].filter((d) => egfr >= (SGLT2I_LABEL_MIN_EGFR[d.display.split(' ')[0]!] ?? SGLT2I_MIN_EGFR));
+  const agents = [{ drug: DRUGS.dapagliflozin10, agent: 'dapagliflozin' }, { drug: DRUGS.empagliflozin10, agent: 'empagliflozin' }];
+  const drugs = agents.filter((a) => egfr >= (SGLT2I_LABEL_MIN_EGFR[a.agent] ?? SGLT2I_MIN_EGFR)).map((a) => a.drug);
   return drugs.map((drug, i) => newSuggestion({
     label: `Order ${drug.display}, ${drug.sig}`,
     isRecommended: recommendFirst && i === 0,

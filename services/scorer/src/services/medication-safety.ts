@@ -34,7 +34,6 @@ export const MEDICATION_SAFETY_ID = 'medication-safety';
 
 export const METFORMIN_CONTRAINDICATED_EGFR = 30;
 export const METFORMIN_REVIEW_EGFR = 45;
-export const SGLT2I_INITIATION_MIN_EGFR = 20;
 export const NSAID_CKD_EGFR = 60;
 /**
  * KDIGO 2022 PP: at eGFR 30-44 halve the maximum dose. US label maxima: 2550 mg/day immediate
