@@ -26,8 +26,17 @@ function later<T extends { t: number }>(a: T | undefined, b: T): T {
   return bt >= at ? b : a;
 }
 
-function hasLoinc(obs: Json, code: string): boolean {
-  return codingsOf(own(obs, 'code')).some((c) => c.code === code && (c.system === undefined || c.system === LOINC_SYSTEM));
+const SAFETY_LOINC: ReadonlySet<string> = new Set([PREGNANCY_STATUS_LOINC, DELIVERY_DATE_ESTIMATED_LOINC, BREASTFEEDING_STATUS_LOINC]);
+
+/** Which of the safety LOINC codes the observation carries; allocation-free on the (common) miss path. */
+function safetyLoinc(obs: Json): string | undefined {
+  const list = asObject(own(obs, 'code'))?.coding;
+  if (!Array.isArray(list)) return undefined;
+  for (const raw of list) {
+    const c = asObject(raw);
+    if (c && typeof c.code === 'string' && SAFETY_LOINC.has(c.code) && (c.system === undefined || c.system === LOINC_SYSTEM)) return c.code;
+  }
+  return undefined;
 }
 
 /** Pregnancy / breastfeeding status and estimated delivery date observations. */
@@ -36,12 +45,12 @@ function readObservations(observations: readonly Json[], asOfMs: number, tally: 
   let lactation: PregnancyFact | undefined;
   for (const obs of observations) {
     try {
+      const loinc = safetyLoinc(obs);
+      if (loinc === undefined) continue;
       const status = asString(own(obs, 'status'));
       if (status === 'entered-in-error' || status === 'cancelled') continue;
-      const isStatus = hasLoinc(obs, PREGNANCY_STATUS_LOINC);
-      const isEdd = hasLoinc(obs, DELIVERY_DATE_ESTIMATED_LOINC);
-      const isBreastfeeding = hasLoinc(obs, BREASTFEEDING_STATUS_LOINC);
-      if (!isStatus && !isEdd && !isBreastfeeding) continue;
+      const isStatus = loinc === PREGNANCY_STATUS_LOINC;
+      const isEdd = loinc === DELIVERY_DATE_ESTIMATED_LOINC;
       const when = observationTime(obs);
       if (!when) { bump(tally.excluded, 'no_date'); continue; }
       if (when.t > asOfMs) { bump(tally.excluded, 'after_as_of'); continue; }
