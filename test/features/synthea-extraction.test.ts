@@ -16,6 +16,7 @@ const RANGES: Record<string, [number, number]> = {
   bmi_kg_m2: [8, 100], hba1c_pct: [3.5, 20], potassium_mmol_l: [1.5, 10], weight_kg: [0.3, 400], creatinine_last_mg_dl: [0.1, 30],
   egfr_last_age_days: [0, 730], uacr_last_age_days: [0, 730], creatinine_last_age_days: [0, 730], egfr_count: [0, 100_000],
   egfr_slope_per_year: [-300, 300], egfr_change_from_baseline_pct: [-100, 2000], ckd_stage: [1, 5], statin_intensity: [0, 3],
+  active_ingredient_count: [0, 60], drug_allergy_count: [0, 10_000], potassium_last: [1.5, 10], potassium_last_age_days: [0, 100_000],
 };
 
 function latestDate(b: RawBundle): Date {

@@ -22,8 +22,8 @@ const FHIR_MAX_PAGES = 20;
  */
 const MARGIN_MS = 1000;
 const SERVICE = 'ckd-progression';
-/** ckd-progression's prefetch keys (all fetched when prefetch is absent). */
-const KEYS = 5;
+/** ckd-progression's prefetch keys (all fetched when prefetch is absent): 5 of its own + the safety keys allergies and safetyObservations. */
+const KEYS = 7;
 const TOKEN = `tok-${randomUUID()}`;
 
 jest.setTimeout(60_000);

@@ -196,6 +196,31 @@ export const FEATURE_SETS = {
       f('amiodarone', '1', 'Amiodarone active'),
     ],
   },
+  /**
+   * What the clinical safety screening stage (services/scorer/src/safety) reads before any drug is
+   * offered or signed: pregnancy and lactation, drug allergies, contraindicating conditions, recent
+   * potassium and the active ingredients (for interactions). Flags are missing (not 0) when the record
+   * cannot tell; coded facts are listed in provenance (concept `allergy:...` / `ingredient:...`).
+   */
+  'safety-context': {
+    name: 'safety-context', version: '1.0.0',
+    features: [AGE, f('sex_female', '1', '1 = female'),
+      f('pregnant', '1', '1 = pregnant, 0 = not pregnant (latest status within 42 weeks); missing = unknown'),
+      f('lactating', '1', '1 = breastfeeding, 0 = not; missing = unknown'),
+      f('drug_allergy_count', '1', 'Active drug allergies/intolerances to ingredients or classes Prognos screens (items: allergy:<class>:<ingredient|*>[:angioedema][:unconfirmed])'),
+      f('angioedema_history', '1', 'Angioedema ever recorded (any cause)'),
+      f('type1_diabetes', '1', 'Type 1 diabetes active'),
+      f('ketoacidosis_history', '1', 'Diabetic ketoacidosis ever recorded'),
+      f('prosthetic_valve', '1', 'Mechanical or unspecified prosthetic heart valve'),
+      f('mitral_stenosis', '1', 'Rheumatic or moderate-severe mitral stenosis active'),
+      f('dialysis', '1', 'On dialysis (coded, or a dialysis procedure within 90 days)'),
+      f('kidney_transplant', '1', 'Kidney transplant recipient'),
+      f('active_bleeding', '1', 'Bleeding condition active at asOf'),
+      f('potassium_last', 'mmol/L', 'Latest serum potassium (any age; see potassium_last_age_days)'),
+      f('potassium_last_age_days', 'd', 'Days between the latest potassium and asOf'),
+      f('active_ingredient_count', '1', 'Active medication ingredients Prognos recognises (items: ingredient:<name>)'),
+    ],
+  },
 } as const satisfies Record<string, FeatureSetDefinition>;
 
 export type FeatureSetName = keyof typeof FEATURE_SETS;

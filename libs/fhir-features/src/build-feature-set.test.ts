@@ -81,6 +81,10 @@ const EXPECTED: Record<FeatureSetName, (number | null)[]> = {
   pharmacogenomics: [...Array<null>(18).fill(null), 1, 0], // acs_or_pci 1: the past MI (2012)
   // No height; IWPC "unknown" terms for VKORC1 and CYP2C9; Black race (OMB 2054-5); no inducer/amiodarone.
   'warfarin-iwpc': [AGE, null, 74.8427, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0],
+  // Female 65 with no pregnancy or breastfeeding record: both unknown (missing), never assumed 0.
+  // No AllergyIntolerance: count 0 (with a note). Potassium 4.8 mmol/L 31 days before asOf. Active
+  // ingredients: losartan, empagliflozin, atorvastatin, apixaban, ibuprofen (the aspirin is stopped).
+  'safety-context': [AGE, 1, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4.8, 31, 5],
 };
 
 describe('buildFeatureSet on a hand-built record', () => {

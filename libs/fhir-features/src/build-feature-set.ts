@@ -10,6 +10,7 @@ import { CONCEPT_UNITS, type ObservationConcept } from './codes/observation-conc
 import type { MedicationClass } from './codes/rxnorm-table';
 import { MS_PER_DAY } from './fhir-read';
 import { PGX_RESOLVERS } from './pgx/pgx-resolvers';
+import { SAFETY_RESOLVERS } from './safety-resolvers';
 import type { ConditionFact, MedicationFact, PatientFeaturesInternal as PatientFeatures, SeriesPoint, SeriesStats } from './types';
 
 /** A feature vector in process: Float32Array in the set's fixed order, a presence mask, provenance. */
@@ -339,6 +340,7 @@ const RESOLVERS: Readonly<Record<string, (pf: PatientFeatures) => Resolved>> = {
   creatinine_last_age_days: lastAgeDaysOf('creatinine'),
   // pharmacogenomics and warfarin-iwpc sets (issue 12)
   ...PGX_RESOLVERS,
+  ...SAFETY_RESOLVERS,
 };
 
 /** Names every feature set uses; a test checks each has a resolver. */

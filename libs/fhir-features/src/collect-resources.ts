@@ -18,6 +18,8 @@ export interface CollectedRecord {
   medicationRequests: Json[];
   medicationStatements: Json[];
   procedures: Json[];
+  /** AllergyIntolerance resources (clinical safety screening). */
+  allergies: Json[];
   /** Medication resources by 'Medication/<id>' and by Bundle fullUrl, for medicationReference. */
   medications: Map<string, Json>;
   /** Resources examined (Bundles and OperationOutcomes excluded). */
@@ -39,7 +41,7 @@ interface Frame {
 
 export function collectResources(record: unknown): CollectedRecord {
   const out: CollectedRecord = {
-    patients: [], observations: [], conditions: [], medicationRequests: [], medicationStatements: [], procedures: [],
+    patients: [], observations: [], conditions: [], medicationRequests: [], medicationStatements: [], procedures: [], allergies: [],
     medications: new Map(), seen: 0, excluded: {},
   };
   // Per-type id sets: no string concatenation per resource.
@@ -101,6 +103,7 @@ export function collectResources(record: unknown): CollectedRecord {
       case 'MedicationStatement': out.medicationStatements.push(obj); break;
       case 'Procedure': out.procedures.push(obj); break;
       case 'Patient': out.patients.push(obj); break;
+      case 'AllergyIntolerance': out.allergies.push(obj); break;
       case 'Medication':
         if (id !== undefined) out.medications.set('Medication/' + id, obj);
         if (fullUrl !== undefined) out.medications.set(fullUrl, obj);

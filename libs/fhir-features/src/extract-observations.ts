@@ -59,6 +59,8 @@ interface Lookup {
   panel?: boolean;
   smoking?: boolean;
   display?: string;
+  /** The LOINC code matched (kept for eGFR, where the code says which equation). */
+  code?: string;
 }
 
 // Allocation-free on the miss path: most Observations in a record are codes we do not use.
@@ -75,7 +77,7 @@ function lookupCode(code: unknown): Lookup | undefined {
     if (typeof value !== 'string') continue;
     const display = typeof c.display === 'string' ? c.display : undefined;
     const concept = LOINC_TO_CONCEPT.get(value);
-    if (concept) return { concept, display: display ?? textOf(code) };
+    if (concept) return { concept, display: display ?? textOf(code), code: value };
     if (BP_PANEL_CODES.has(value)) return { panel: true, display };
     if (SMOKING_STATUS_CODES.has(value)) return { smoking: true, display };
   }
@@ -90,7 +92,7 @@ export function extractObservations(
   const series = emptySeries();
   const smoking: SmokingPoint[] = [];
 
-  const addValue = (concept: ObservationConcept, quantity: unknown, t: number, date: string, display: string | undefined): boolean => {
+  const addValue = (concept: ObservationConcept, quantity: unknown, t: number, date: string, display: string | undefined, loinc?: string): boolean => {
     const q = asObject(quantity);
     const raw = q ? asFiniteNumber(q.value) : undefined;
     if (!q || raw === undefined) { bump(tally.excluded, 'no_value'); return false; }
@@ -109,6 +111,7 @@ export function extractObservations(
       if (unit !== undefined) point.originalUnit = unit;
     }
     if (display) point.display = display;
+    if (concept === 'egfr_reported' && loinc) point.code = loinc;
     series[concept].push(point);
     return true;
   };
@@ -146,7 +149,7 @@ export function extractObservations(
           if (inner?.concept === 'sbp' || inner?.concept === 'dbp') used = addValue(inner.concept, comp.valueQuantity, t, date, inner.display) || used;
         }
       } else if (look.concept) {
-        used = addValue(look.concept, own(obs, 'valueQuantity'), t, date, look.display);
+        used = addValue(look.concept, own(obs, 'valueQuantity'), t, date, look.display, look.code);
       }
       if (used) tally.used++;
     } catch {
@@ -170,6 +173,18 @@ export function extractObservations(
   if (smoking.length > 1) smoking.sort((a, b) => a.t - b.t);
   return { series, smoking };
 }
+
+/** Rank of a reported eGFR code when a day has several (lower wins); race-adjusted codes never count. */
+const RACE_ADJUSTED = 99;
+export const EGFR_CODE_RANK: ReadonlyMap<string, number> = new Map([
+  // CKD-EPI 2021, race-free (creatinine; creatinine + cystatin C)
+  ['98979-8', 0], ['98980-6', 0],
+  // Race-specific equations' "non-Black" values (MDRD 48642-3, CKD-EPI 2009 88294-4): used only when nothing better
+  ['48642-3', 2], ['88294-4', 2],
+  // "Among Blacks" race-adjusted values (MDRD 48643-1, CKD-EPI 2009 88293-6): never used
+  ['48643-1', RACE_ADJUSTED], ['88293-6', RACE_ADJUSTED],
+  // Every other eGFR code (unspecified or race-free equations): rank 1 by default
+]);
 
 /** Adults only: CKD-EPI 2021 was developed and validated in people aged 18 and over. */
 const MIN_EGFR_AGE = 18;
@@ -197,10 +212,26 @@ export function buildEgfrSeries(
     creatinineDays.add(Math.floor(cr.t / MS_PER_DAY));
     out.push({ t: cr.t, value: egfr, date: cr.date, display: 'eGFR CKD-EPI 2021 (computed from creatinine)', derivation: 'computed', basis: cr });
   }
-  let merged = false;
+  // Reported eGFR on days without a creatinine: one value per UTC day, by equation preference
+  // (EGFR_CODE_RANK). Race-adjusted codes never count: they overstate eGFR in Black patients and
+  // CKD-EPI 2021 (race-free) replaced them; a lab that sends several values on one day is common.
+  const bestOfDay = new Map<number, { p: SeriesPoint; rank: number }>();
   for (const r of reported) {
-    if (creatinineDays.has(Math.floor(r.t / MS_PER_DAY))) continue;
-    out.push(r);
+    const day = Math.floor(r.t / MS_PER_DAY);
+    if (creatinineDays.has(day)) continue;
+    const rank = r.code !== undefined ? (EGFR_CODE_RANK.get(r.code) ?? 1) : 1;
+    if (rank === RACE_ADJUSTED) { bump(tally.excluded, 'egfr_race_adjusted'); continue; }
+    const cur = bestOfDay.get(day);
+    if (!cur || rank < cur.rank || (rank === cur.rank && r.t > cur.p.t)) {
+      if (cur) bump(tally.excluded, 'egfr_same_day_less_preferred');
+      bestOfDay.set(day, { p: r, rank });
+    } else {
+      bump(tally.excluded, 'egfr_same_day_less_preferred');
+    }
+  }
+  let merged = false;
+  for (const { p } of bestOfDay.values()) {
+    out.push(p);
     merged = true;
   }
   if (merged) out.sort((a, b) => a.t - b.t);

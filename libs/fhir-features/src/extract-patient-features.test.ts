@@ -165,10 +165,10 @@ describe('medications', () => {
   });
 
   it('lets the text overrule an unverified code that names another drug', () => {
-    // 1545658 is in the table as empagliflozin (unverified); the display says lisinopril.
-    const pf = extractPatientFeatures([medRequest('1545658', 'lisinopril 10 MG Oral Tablet', '2019-01-01')], AS_OF);
-    expect(pf.medications[0].ingredients).toEqual(['lisinopril']);
-    expect(pf.medications[0].classes).toContain('acei');
+    // 29046 is in the table as the lisinopril ingredient (unverified); the display says empagliflozin.
+    const pf = extractPatientFeatures([medRequest('29046', 'empagliflozin 10 MG Oral Tablet', '2019-01-01')], AS_OF);
+    expect(pf.medications[0].ingredients).toEqual(['empagliflozin']);
+    expect(pf.medications[0].classes).toContain('sglt2i');
   });
 
   it('classifies sacubitril/valsartan as ARNI, not ARB', () => {

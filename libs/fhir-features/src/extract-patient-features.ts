@@ -9,6 +9,7 @@ import { extractMedications } from './extract-medications';
 import { buildEgfrSeries, extractObservations, type ObservationTally } from './extract-observations';
 import { extractPatient } from './extract-patient';
 import { extractGenomics } from './pgx/extract-genomics';
+import { extractSafetyFacts } from './extract-safety-facts';
 import type { ExtractOptions, PatientFeaturesInternal } from './types';
 
 export const DEFAULT_LATEST_MAX_AGE_DAYS = 730;
@@ -44,6 +45,7 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
   const genomics = extractGenomics(collected.observations, safeAsOf, tally);
   const conditions = extractConditions(collected.conditions, collected.procedures, safeAsOf, tally);
   const medications = extractMedications(collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally);
+  const safety = extractSafetyFacts(collected, safeAsOf, tally);
   const dataQuality: PatientFeatures['dataQuality'] = { resourcesSeen: collected.seen, resourcesUsed: tally.used, excluded: tally.excluded };
   if (Object.keys(tally.corrected).length > 0) dataQuality.corrected = tally.corrected;
   return {
@@ -55,6 +57,7 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
     smoking,
     conditions,
     medications,
+    safety,
     typesPresent: {
       conditions: collected.conditions.length > 0,
       medications: collected.medicationRequests.length + collected.medicationStatements.length > 0,

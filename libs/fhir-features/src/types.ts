@@ -21,6 +21,8 @@ export interface SeriesPoint {
   derivation: 'measured' | 'computed' | 'reported';
   /** For a computed eGFR: the creatinine it was computed from. */
   basis?: SeriesPoint;
+  /** LOINC code of a reported eGFR (which equation), used to pick one value per day. */
+  code?: string;
   /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted in DataQualityReport.corrected. */
   corrected?: string;
 }
@@ -119,9 +121,47 @@ export interface PatientFeaturesInternal {
   conditions: Partial<Record<ConditionConcept, ConditionFact[]>>;
   /** Medications active at asOf. */
   medications: MedicationFact[];
+  /** Facts for the clinical safety screening stage (extract-safety-facts.ts). */
+  safety: SafetyFacts;
   /** Resource types that were present at all (so a 0 flag can say whether the record could show it). */
   typesPresent: { conditions: boolean; medications: boolean };
   dataQuality: DataQualityReport;
   /** Pharmacogenomic results, the latest per gene (pgx/extract-genomics.ts). */
   genomics: Partial<Record<PgxGene, GenomicResult>>;
+}
+
+/** One dated coded fact the safety screening cites (never an id). */
+export interface SafetyFact {
+  t: number;
+  date?: string;
+  display?: string;
+  resourceType: 'Condition' | 'Observation' | 'AllergyIntolerance' | 'Procedure';
+  /** The code as recorded (system|code), for the card's citation. */
+  code?: string;
+}
+
+/** An active drug allergy or intolerance matched to an ingredient and/or a class. */
+export interface AllergyFact extends SafetyFact {
+  resourceType: 'AllergyIntolerance';
+  /** Lower-case ingredient name, when the substance is one ingredient we know. */
+  ingredient?: string;
+  /** Screening class (e.g. 'acei', 'statin'); undefined when only the ingredient is known. */
+  cls?: string;
+  angioedema: boolean;
+  /** verificationStatus unconfirmed / presumed / absent (refuted and entered-in-error are dropped). */
+  unconfirmed: boolean;
+}
+
+export interface PregnancyFact extends SafetyFact {
+  pregnant: boolean;
+}
+
+export interface SafetyFacts {
+  /** Latest pregnancy fact within 42 weeks (status, estimated delivery date, pregnancy condition). */
+  pregnancy?: PregnancyFact;
+  lactation?: PregnancyFact;
+  allergies: AllergyFact[];
+  conditions: Partial<Record<import('./codes/safety-codes').SafetyConcept, SafetyFact[]>>;
+  /** AllergyIntolerance resources were present at all. */
+  allergyRecordPresent: boolean;
 }

@@ -38,3 +38,10 @@ export const predictionsNotComputed = getOrCreateMetric('prognos_predictions_not
   help: 'Predictions skipped, by model and reason (e.g. out_of_range, missing_input)',
   labelNames: ['model', 'reason'] as const,
 }));
+
+/** Medication suggestions screened by the clinical safety stage, by service and verdict (block / caution / clear). */
+export const safetyScreenings = getOrCreateMetric('prognos_safety_screenings_total', () => new client.Counter({
+  name: 'prognos_safety_screenings_total',
+  help: 'Medication suggestions screened by the clinical safety stage, by service and verdict',
+  labelNames: ['service', 'verdict'] as const,
+}));

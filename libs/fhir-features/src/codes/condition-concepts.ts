@@ -70,6 +70,9 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['431855005', c('ckd', 1)], ['431856006', c('ckd', 2)], ['433144002', c('ckd', 3)],
   ['700378005', c('ckd', 3.1)], ['700379002', c('ckd', 3.2)], ['431857002', c('ckd', 4)], ['433146000', c('ckd', 5)],
   ['46177005', c(['ckd', 'esrd'], 5)], ['714152005', c(['ckd', 'esrd', 'dialysis'], 5)],
+  // 714153000 "Chronic kidney disease stage 5 with transplant" (CKD 5T): a kidney transplant recipient,
+  // excluded from KFRE. Code as given by the clinical review (issue 10), sibling of 714152005 CKD 5D [MEM].
+  ['714153000', c(['ckd', 'kidney_transplant'], 5)],
   // Atrial fibrillation (49436004; subtypes [MEM])
   ['49436004', c('atrial_fibrillation')], ['282825002', c('atrial_fibrillation')], ['440059007', c('atrial_fibrillation')],
   ['440028005', c('atrial_fibrillation')], ['706923002', c('atrial_fibrillation')],
@@ -115,6 +118,10 @@ export const ICD10_PREFIXES: ReadonlyMap<string, ConditionCodeInfo> = new Map([
   // not atherosclerotic: kept apart from 'stroke' so it does not count as clinical ASCVD (statin rules).
   ['I63', c('stroke')], ['I61', c(['haemorrhagic_stroke', 'major_bleeding'])], ['I60', c(['haemorrhagic_stroke', 'major_bleeding'])],
   ['G45', c('tia')], ['Z8673', c(['stroke', 'tia'])], ['I69', c('stroke')], ['I74', c('systemic_embolism')],
+  // Sequelae of subarachnoid (I69.0), intracerebral (I69.1) and other nontraumatic intracranial (I69.2)
+  // haemorrhage: a past haemorrhagic stroke and major bleed, not atherosclerotic (not ASCVD).
+  ['I690', c(['haemorrhagic_stroke', 'major_bleeding'])], ['I691', c(['haemorrhagic_stroke', 'major_bleeding'])],
+  ['I692', c(['haemorrhagic_stroke', 'major_bleeding'])],
   ['I20', c('coronary_heart_disease')], ['I21', c('myocardial_infarction')], ['I22', c('myocardial_infarction')],
   ['I23', c('myocardial_infarction')], ['I24', c('coronary_heart_disease')], ['I25', c('coronary_heart_disease')],
   ['I252', c(['myocardial_infarction', 'coronary_heart_disease'])],

@@ -24,7 +24,10 @@ describe('static RxNorm table', () => {
     ['349199', 'valsartan', 80], ['349201', 'valsartan', 160],
     ['1599543', 'edoxaban', 15], ['1599555', 'edoxaban', 60],
     ['1488569', 'dapagliflozin', 10], ['1488574', 'dapagliflozin', 5],
-    ['198211', 'simvastatin', 40], ['314231', 'simvastatin', 10],
+    ['198211', 'simvastatin', 40],
+    // Issue 10 review: NDC-to-RxNorm crosswalks (ndclist.com) of rosuvastatin, metformin and Eliquis.
+    ['859424', 'rosuvastatin', 5], ['859747', 'rosuvastatin', 10], ['859751', 'rosuvastatin', 20], ['859419', 'rosuvastatin', 40],
+    ['861007', 'metformin', 500], ['1364441', 'apixaban', 2.5], ['1364447', 'apixaban', 5],
   ] as const)('maps product %s to %s %p mg', (rxcui, ingredient, mg) => {
     const prod = PRODUCTS.find((p) => p.rxcui === rxcui);
     expect(prod).toMatchObject({ ingredients: [ingredient], strengthMg: mg });
@@ -48,13 +51,15 @@ describe('resolveMedication', () => {
     expect(resolveMedication([], 'paracetamol 500 mg')).toBeUndefined();
   });
 
-  it('lets the strength written in the display overrule the table for an unverified product code', () => {
-    // 1545658 is unverified; a sender's display saying 25 mg wins over the table's 10 mg.
-    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1545658', display: 'empagliflozin 25 MG Oral Tablet' }], undefined))
-      .toMatchObject({ ingredients: ['empagliflozin'], strengthMg: 25, matchedBy: 'unverified_code' });
-    // Without a strength in the text the table's strength is used.
-    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1545658' }], undefined))
-      .toMatchObject({ strengthMg: 10, matchedBy: 'unverified_code' });
+  it('holds only product codes checked against a public RxNorm source (unverified ones were removed)', () => {
+    expect(PRODUCTS.filter((p) => !p.verified).map((p) => p.rxcui)).toEqual([]);
+    // A removed code still resolves by the ingredient and strength written in its display.
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314231', display: 'simvastatin 10 MG Oral Tablet' }], undefined))
+      .toMatchObject({ rxcui: '314231', ingredients: ['simvastatin'], strengthMg: 10, matchedBy: 'name' });
+    expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314231' }], undefined)).toBeUndefined();
+  });
+
+  it('keeps the table strength of a verified product code', () => {
     // A verified code keeps its table strength.
     expect(resolveMedication([{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '979492', display: 'losartan 100 mg' }], undefined))
       .toMatchObject({ ingredients: ['losartan'], strengthMg: 50, matchedBy: 'code' });

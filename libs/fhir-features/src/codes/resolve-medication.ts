@@ -144,7 +144,8 @@ export function statinIntensity(ingredient: string, dailyMg: number): 1 | 2 | 3 
     case 'pravastatin': return dailyMg >= 40 ? 2 : 1;
     case 'lovastatin': return dailyMg >= 40 ? 2 : 1;
     case 'fluvastatin': return dailyMg >= 80 ? 2 : 1;
-    case 'pitavastatin': return dailyMg >= 2 ? 2 : 1;
+    // 2018 Table 3 lists pitavastatin 1-4 mg as moderate intensity (no low-intensity pitavastatin dose).
+    case 'pitavastatin': return 2;
     default: return undefined;
   }
 }

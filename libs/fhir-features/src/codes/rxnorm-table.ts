@@ -171,6 +171,24 @@ export const INGREDIENTS: readonly IngredientInfo[] = [
   ing('carbamazepine', '2002', true, ['enzyme_inducer'], ['tegretol']),
   ing('phenytoin', '8183', true, ['enzyme_inducer'], ['dilantin']),
   ing('rifampin', '9384', false, ['enzyme_inducer'], ['rifampicin', 'rifadin']),
+  // Potassium-sparing diuretics and the direct renin inhibitor (hyperkalaemia / dual RAS blockade
+  // screening, services/scorer/src/safety). Matched by name; RxCUIs not checked, so none is given.
+  ing('amiloride', undefined, false, [AH], ['midamor']),
+  ing('triamterene', undefined, false, [AH], ['dyrenium', 'maxzide', 'dyazide']),
+  ing('aliskiren', undefined, false, [AH], ['tekturna', 'rasilez']),
+  // Interacting drugs the safety stage screens for (no class of their own here; the interaction
+  // tables in services/scorer/src/safety/interaction-rules.ts name them). Matched by name only.
+  // (rifampin, carbamazepine and phenytoin are listed above with the IWPC enzyme inducers.)
+  ing('ketoconazole', undefined, false, [], ['nizoral']),
+  ing('itraconazole', undefined, false, [], ['sporanox']),
+  ing('posaconazole', undefined, false, [], ['noxafil']),
+  ing('voriconazole', undefined, false, [], ['vfend']),
+  ing('ritonavir', undefined, false, [], ['norvir', 'paxlovid', 'kaletra']),
+  ing('cobicistat', undefined, false, [], ['tybost']),
+  ing('clarithromycin', undefined, false, [], ['biaxin']),
+  ing("st. john's wort", undefined, false, [], ["st john's wort", 'st johns wort', 'hypericum']),
+  ing('gemfibrozil', undefined, false, [], ['lopid']),
+  ing('cyclosporine', undefined, false, [], ['ciclosporin', 'neoral', 'sandimmune']),
 ];
 
 export interface ProductInfo {
@@ -221,6 +239,21 @@ export const PRODUCTS: readonly ProductInfo[] = [
   p('1599543', 'edoxaban 15 MG Oral Tablet', ['edoxaban'], 15, true),
   p('1599551', 'edoxaban 30 MG Oral Tablet', ['edoxaban'], 30, true),
   p('1599555', 'edoxaban 60 MG Oral Tablet', ['edoxaban'], 60, true),
+  // NDC-to-RxNorm crosswalk of rosuvastatin calcium tablets (ndclist.com/ndc/70377-008/rxnorm: the
+  // NLM concept names of the four SCDs of one 5/10/20/40 mg product line): 859424 = 5 mg,
+  // 859747 = 10 mg, 859419 = 40 mg; 859751 is the fourth SCD of that listing, 20 mg (its name was cut
+  // off in the excerpt we could read; the clinical review gives the same). This table had 859747 as
+  // 5 mg, 859751 as 10 mg, 859419 as 20 mg and 859424 as 40 mg before review.
+  p('859424', 'rosuvastatin calcium 5 MG Oral Tablet', ['rosuvastatin'], 5, true),
+  p('859747', 'rosuvastatin calcium 10 MG Oral Tablet', ['rosuvastatin'], 10, true),
+  p('859751', 'rosuvastatin calcium 20 MG Oral Tablet', ['rosuvastatin'], 20, true),
+  p('859419', 'rosuvastatin calcium 40 MG Oral Tablet', ['rosuvastatin'], 40, true),
+  // NDC-to-RxNorm crosswalks (ndclist.com): metformin NDC 68788-8564 -> 861007 "metformin
+  // hydrochloride 500 MG Oral Tablet"; Eliquis NDC 0003-0894 -> 1364441 "apixaban 2.5 MG Oral Tablet
+  // [Eliquis]" and 1364447 "Eliquis 5 MG Oral Tablet".
+  p('861007', 'metformin hydrochloride 500 MG Oral Tablet', ['metformin'], 500, true),
+  p('1364447', 'apixaban 5 MG Oral Tablet [Eliquis]', ['apixaban'], 5, true),
+  p('1364441', 'apixaban 2.5 MG Oral Tablet [Eliquis]', ['apixaban'], 2.5, true),
   // VSAC eCQM "ACE Inhibitor or ARB or ARNI" (CMS135, eCQM Update 2021-05-06, canvas-plugins
   // canvas_sdk/value_set/v2022/medication.py). Losartan 979485 is 25 mg and 979492 is 50 mg, valsartan
   // 349199 is 80 mg and the sacubitril/valsartan strengths are 1656340 = 24/26, 1656349 = 49/51
@@ -246,42 +279,16 @@ export const PRODUCTS: readonly ProductInfo[] = [
   p('1488574', 'dapagliflozin 5 MG Oral Tablet', ['dapagliflozin'], 5, true),
   p('198211', 'simvastatin 40 MG Oral Tablet', ['simvastatin'], 40, true),
   p('617311', 'atorvastatin 40 MG Oral Tablet', ['atorvastatin'], 40, true),
-  // --- common products, recalled or seen only in third-party code (verified: false). For these the
-  // strength written in the coding display or text wins over the table (resolve-medication.ts). ---
   // Empagliflozin: the 25 mg pair (1545666, 1545668) and the 10 mg pair (1545658, 1545664) are
-  // confirmed by FDA NDC listings; which member of each pair is the SCD and which the SBD is not.
-  p('1545658', 'empagliflozin 10 MG Oral Tablet', ['empagliflozin'], 10, false),
-  p('1545664', 'empagliflozin 10 MG Oral Tablet [Jardiance]', ['empagliflozin'], 10, false),
-  p('1545666', 'empagliflozin 25 MG Oral Tablet', ['empagliflozin'], 25, false),
-  p('1545668', 'empagliflozin 25 MG Oral Tablet [Jardiance]', ['empagliflozin'], 25, false),
-  // Farxiga SBDs: 1486977 = 10 mg, 1486981 = 5 mg per third-party code (this table had 1486977 as
-  // the 10 mg SCD and 1486981 as Farxiga 10 mg).
-  p('1486977', 'dapagliflozin 10 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 10, false),
-  p('1486981', 'dapagliflozin 5 MG Oral Tablet [Farxiga]', ['dapagliflozin'], 5, false),
-  p('1373463', 'canagliflozin 100 MG Oral Tablet', ['canagliflozin'], 100, false),
-  p('1364447', 'apixaban 5 MG Oral Tablet [Eliquis]', ['apixaban'], 5, false),
-  p('1364441', 'apixaban 2.5 MG Oral Tablet [Eliquis]', ['apixaban'], 2.5, false),
-  p('617312', 'atorvastatin 10 MG Oral Tablet', ['atorvastatin'], 10, false),
-  p('617310', 'atorvastatin 20 MG Oral Tablet', ['atorvastatin'], 20, false),
-  // 314231 is simvastatin 10 mg (Synthea vocabulary in third-party code; this table had it as 40 mg).
-  p('314231', 'simvastatin 10 MG Oral Tablet', ['simvastatin'], 10, false),
-  p('859747', 'rosuvastatin calcium 5 MG Oral Tablet', ['rosuvastatin'], 5, false),
-  p('859751', 'rosuvastatin calcium 10 MG Oral Tablet', ['rosuvastatin'], 10, false),
-  p('859419', 'rosuvastatin calcium 20 MG Oral Tablet', ['rosuvastatin'], 20, false),
-  p('859424', 'rosuvastatin calcium 40 MG Oral Tablet', ['rosuvastatin'], 40, false),
-  p('904475', 'pravastatin sodium 40 MG Oral Tablet', ['pravastatin'], 40, false),
-  p('861007', 'metformin hydrochloride 500 MG Oral Tablet', ['metformin'], 500, false),
-  p('861004', 'metformin hydrochloride 1000 MG Oral Tablet', ['metformin'], 1000, false),
-  p('308135', 'amlodipine 10 MG Oral Tablet', ['amlodipine'], 10, false),
-  p('310798', 'hydrochlorothiazide 25 MG Oral Tablet', ['hydrochlorothiazide'], 25, false),
-  p('313988', 'furosemide 40 MG Oral Tablet', ['furosemide'], 40, false),
-  p('313096', 'spironolactone 25 MG Oral Tablet', ['spironolactone'], 25, false),
-  p('2562817', 'finerenone 10 MG Oral Tablet', ['finerenone'], 10, false),
-  p('2562819', 'finerenone 20 MG Oral Tablet', ['finerenone'], 20, false),
-  p('200033', 'carvedilol 25 MG Oral Tablet', ['carvedilol'], 25, false),
-  p('866427', 'metoprolol succinate 25 MG Extended Release Oral Tablet', ['metoprolol'], 25, false),
-  p('198467', 'aspirin 325 MG Oral Tablet', ['aspirin'], 325, false),
-  p('197806', 'ibuprofen 600 MG Oral Tablet', ['ibuprofen'], 600, false),
-  p('197807', 'ibuprofen 800 MG Oral Tablet', ['ibuprofen'], 800, false),
-  p('198014', 'naproxen 500 MG Oral Tablet', ['naproxen'], 500, false),
+  // confirmed by FDA NDC listings (ingredient and strength, which is all this table uses); which member
+  // of each pair is the SCD and which the Jardiance SBD is not, so the displays may be swapped.
+  p('1545658', 'empagliflozin 10 MG Oral Tablet', ['empagliflozin'], 10, true),
+  p('1545664', 'empagliflozin 10 MG Oral Tablet [Jardiance]', ['empagliflozin'], 10, true),
+  p('1545666', 'empagliflozin 25 MG Oral Tablet', ['empagliflozin'], 25, true),
+  p('1545668', 'empagliflozin 25 MG Oral Tablet [Jardiance]', ['empagliflozin'], 25, true),
+  // Removed in the clinical-safety review (issue 10) because no public RxNorm source we could cite
+  // confirmed them: 1486977/1486981 (Farxiga), 1373463 (canagliflozin), 617310/617312
+  // (atorvastatin 20/10 mg), 314231 (simvastatin), 904475 (pravastatin), 861004 (metformin 1000 mg),
+  // 308135, 310798, 313988, 313096, 2562817, 2562819, 200033, 866427, 198467, 197806, 197807, 198014.
+  // Such codes still resolve by the ingredient name and strength in their display or text.
 ];

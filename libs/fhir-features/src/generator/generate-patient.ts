@@ -163,7 +163,7 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
     case 'ckd-g4-a3':
       add({ rxcui: '314077', display: 'lisinopril 20 MG Oral Tablet', perDay: 1, startYearsAgo: 6 });
       add({ rxcui: '1488569', display: 'dapagliflozin 10 MG Oral Tablet', perDay: 1, startYearsAgo: rng.uniform(0.5, 2.5) });
-      add({ rxcui: '859751', display: 'rosuvastatin calcium 10 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
+      add({ rxcui: '859747', display: 'rosuvastatin calcium 10 MG Oral Tablet', perDay: 1, startYearsAgo: 4 });
       add({ rxcui: '313988', display: 'furosemide 40 MG Oral Tablet', perDay: 1, startYearsAgo: 2 });
       if (plan.diabetes) add({ rxcui: '2562817', display: 'finerenone 10 MG Oral Tablet', perDay: 1, startYearsAgo: 1 });
       break;
@@ -187,7 +187,7 @@ function medicationPlan(plan: PatientPlan, rng: Rng): MedSpec[] {
       break;
     case 'statin-primary':
       add(rng.pick<MedSpec>([
-        { rxcui: '859419', display: 'rosuvastatin calcium 20 MG Oral Tablet', perDay: 1, startYearsAgo: 3 },
+        { rxcui: '859751', display: 'rosuvastatin calcium 20 MG Oral Tablet', perDay: 1, startYearsAgo: 3 },
         { rxcui: '617312', display: 'atorvastatin 10 MG Oral Tablet', perDay: 1, startYearsAgo: 3 },
         { rxcui: '316672', display: 'Simvistatin 10 MG', perDay: 1, startYearsAgo: 3 },
       ]));

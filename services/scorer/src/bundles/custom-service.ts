@@ -10,6 +10,7 @@ import type { CardBuildContext, CardBuildResult, ClinicalService } from '../clin
 import { renderTemplate, type TemplateValues } from './card-template';
 import type { CardPolicy } from './card-policy';
 import type { ModelManifest } from './model-manifest';
+import { withSafetyScreening } from '../safety/safety-prefetch';
 
 const SUMMARY_MAX = 139;
 
@@ -72,7 +73,7 @@ function suggestionResource(s: NonNullable<CardPolicy['suggestion']>): Record<st
 
 /** Builds the ClinicalService of a custom bundle. */
 export function createCustomService(manifest: ModelManifest, policy: CardPolicy): ClinicalService {
-  const descriptor: CdsServiceDescriptor = {
+  const base: CdsServiceDescriptor = {
     id: policy.service.id,
     hook: policy.service.hook,
     title: policy.service.title,
@@ -84,6 +85,9 @@ export function createCustomService(manifest: ModelManifest, policy: CardPolicy)
     models: [manifest.id],
     origin: 'custom',
   };
+  // A bundle that suggests a medication gets the safety feature set and prefetch keys; its
+  // suggestion is screened like a built-in one (in-process-scorer.ts).
+  const descriptor = policy.suggestion?.resource.resourceType === 'MedicationRequest' ? withSafetyScreening(base) : base;
   const bands = [...policy.thresholds].sort((a, b) => b.atLeast - a.atLeast);
   const sourceUrl = policy.source?.url ?? manifest.url ?? (manifest.doi ? `https://doi.org/${manifest.doi}` : undefined);
   const source = { label: policy.source?.label ?? manifest.title, ...(sourceUrl ? { url: sourceUrl } : {}) };

@@ -21,6 +21,8 @@ import { MicroBatcher } from '../runtime/micro-batcher';
 import { createModelSession, type ModelSession } from '../runtime/model-session';
 import { builtInServices } from '../services';
 import { buildModelRow, type NotComputedCode } from './build-model-row';
+import { readPatientSafety } from '../safety/patient-safety';
+import { screenCardSuggestions, type ScreeningTally } from '../safety/screen-cards';
 
 export interface InProcessScorer extends ScoringEngine {
   readonly mode: 'embedded';
@@ -185,7 +187,14 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       const anyRan = results.some((r) => r.ran);
       const inferenceMs = anyRan ? Math.round((performance.now() - started) * 1000) / 1000 : 0;
       const predictions = results.flatMap((r) => r.records);
-      const { cards, systemActions } = service.buildCards({ input, predictions, config });
+      const built = service.buildCards({ input, predictions, config });
+      // Clinical safety screening: no medication reaches a card action unscreened (src/safety).
+      const tally: ScreeningTally = { block: 0, caution: 0, clear: 0 };
+      const cards = screenCardSuggestions(built.cards, readPatientSafety(input, config.LAB_MAX_AGE_DAYS), tally);
+      for (const verdict of ['block', 'caution', 'clear'] as const) {
+        if (tally[verdict] > 0) metrics.safetyScreenings.inc({ service: input.serviceId, verdict }, tally[verdict]);
+      }
+      const systemActions = built.systemActions;
       return {
         correlationId: input.correlationId,
         serviceId: input.serviceId,

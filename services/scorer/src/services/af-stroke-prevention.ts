@@ -22,6 +22,7 @@ import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createMedicationAction, pointScoreRiskAssessment } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { readRenalLabs } from './renal';
+import { readPatientSafety, strongDualInhibitor } from '../safety/patient-safety';
 
 export const AF_STROKE_PREVENTION_ID = 'af-stroke-prevention';
 export const SCORE_VERSION = '1.0.0';
@@ -143,19 +144,22 @@ function inputLines(s: AfState): InputLine[] {
   ];
 }
 
-function apixabanSuggestions(dose: ApixabanDoseAssessment, recommended: boolean): SuggestionDraft[] {
+function apixabanSuggestions(dose: ApixabanDoseAssessment, recommended: boolean, prefix = 'Order'): SuggestionDraft[] {
   const reason = 'Stroke prevention in atrial fibrillation';
+  // Label §2.5: 2.5 mg is due by the criteria and a strong dual CYP3A4/P-gp inhibitor is active: avoid apixaban.
+  if (dose.avoid) return [];
   if (dose.reduce) {
-    return [newSuggestion({ label: `Order ${DRUGS.apixaban2_5.display}, ${DRUGS.apixaban2_5.sig} (2 label criteria met)`, isRecommended: recommended, actions: [createMedicationAction(DRUGS.apixaban2_5, reason)] })];
+    return [newSuggestion({ label: `${prefix} ${DRUGS.apixaban2_5.display}, ${DRUGS.apixaban2_5.sig} (label dose reduction: ${dose.met.length >= 2 ? '2 criteria met' : 'strong dual CYP3A4/P-gp inhibitor'})`, isRecommended: recommended, actions: [createMedicationAction(DRUGS.apixaban2_5, reason)] })];
   }
-  const five = newSuggestion({ label: `Order ${DRUGS.apixaban5.display}, ${DRUGS.apixaban5.sig}`, isRecommended: recommended && !dose.undetermined, actions: [createMedicationAction(DRUGS.apixaban5, reason)] });
+  const five = newSuggestion({ label: `${prefix} ${DRUGS.apixaban5.display}, ${DRUGS.apixaban5.sig}`, isRecommended: recommended && !dose.undetermined, actions: [createMedicationAction(DRUGS.apixaban5, reason)] });
   if (!dose.undetermined) return [five];
-  return [five, newSuggestion({ label: `Order ${DRUGS.apixaban2_5.display}, ${DRUGS.apixaban2_5.sig} (if 2 label criteria are met)`, isRecommended: false, actions: [createMedicationAction(DRUGS.apixaban2_5, reason)] })];
+  return [five, newSuggestion({ label: `${prefix} ${DRUGS.apixaban2_5.display}, ${DRUGS.apixaban2_5.sig} (if 2 label criteria are met)`, isRecommended: false, actions: [createMedicationAction(DRUGS.apixaban2_5, reason)] })];
 }
 
 function doseLines(dose: ApixabanDoseAssessment): string[] {
   return [
-    `- Apixaban dose criteria met (label: 2.5 mg twice daily with ≥ 2 of age ≥ 80, weight ≤ 60 kg, creatinine ≥ 1.5 mg/dL): ${dose.met.length > 0 ? dose.met.join('; ') : 'none'}`,
+    `- Apixaban dose criteria met (label: 2.5 mg twice daily with ≥ 2 of age ≥ 80, weight ≤ 60 kg, creatinine ≥ 1.5 mg/dL, or with a strong dual CYP3A4/P-gp inhibitor): ${dose.met.length > 0 ? dose.met.join('; ') : 'none'}`,
+    ...(dose.avoid ? ['- Apixaban not offered: the label (§2.5) says to avoid it with a strong dual CYP3A4/P-gp inhibitor when 2.5 mg twice daily is already the dose; review the interacting drug or choose another anticoagulant.'] : []),
     ...(dose.unknown.length > 0 ? [`- Not known, check before ordering: ${dose.unknown.join(', ')}`] : []),
   ];
 }
@@ -188,9 +192,11 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const threshold = anticoagulationThreshold(s.female);
   const sexWord = s.female ? 'women' : 'men';
   const labs = readRenalLabs(viewFeatureSet(input, 'egfr-trajectory'), config.LAB_MAX_AGE_DAYS);
+  const inhibitor = strongDualInhibitor(readPatientSafety(input, config.LAB_MAX_AGE_DAYS));
   const dose = assessApixabanDose({
     ageYears: s.age, weightKg: s.ctx.get('weight_kg'),
     creatinineMgDl: labs.creatinine?.recent ? labs.creatinine.value : undefined,
+    ...(inhibitor ? { strongDualInhibitor: inhibitor } : {}),
   });
   const raSuggestion = scoreSuggestion(s, input.asOf);
   const common = [
@@ -232,19 +238,26 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
     }));
   } else {
     const status = !s.anticoagulantKnown ? 'anticoagulant status unknown' : s.anticoagulated ? `on ${s.ctx.flag('on_doac') ? 'a DOAC' : 'warfarin'}` : 'anticoagulation not indicated by score';
+    const onWarfarinOnly = s.ctx.flag('on_warfarin') && !s.ctx.flag('on_doac');
+    // DOACs are recommended over warfarin (1, A) except with a mechanical valve or moderate-severe
+    // rheumatic mitral stenosis: the switch is offered as a suggestion (never pre-selected), and the
+    // safety screening stage removes it where an exception is recorded, saying why.
+    const switchSuggestions = onWarfarinOnly ? apixabanSuggestions(dose, false, 'Switch to') : [];
+    const suggestions = [...switchSuggestions, ...(raSuggestion ? [raSuggestion] : [])];
     cards.push(newCard({
       kind: 'af.stroke-risk',
       summary: `AF: CHA2DS2-VASc ${score}${hbText}; ${status}`,
       indicator: 'info',
       source: SOURCES.af2023,
       detail: markdown([
-        s.ctx.flag('on_warfarin') && !s.ctx.flag('on_doac')
-          ? 'On warfarin: DOACs are recommended over warfarin unless moderate-severe rheumatic mitral stenosis or a mechanical heart valve is present (1, A).'
+        onWarfarinOnly
+          ? 'On warfarin: DOACs are recommended over warfarin unless moderate-severe rheumatic mitral stenosis or a mechanical heart valve is present (1, A). To switch: stop warfarin and start apixaban once INR is below 2.0 (apixaban label §2.4).'
           : undefined,
+        onWarfarinOnly ? section('Apixaban dose', doseLines(dose)) : undefined,
         modifiableLine(s.hasBled),
         ...common,
       ]),
-      ...(raSuggestion ? { suggestions: [raSuggestion] } : {}),
+      ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'any' as const } : {}),
       overrideReasons: false,
     }));
   }
@@ -288,7 +301,7 @@ export const afStrokePreventionService: ClinicalService = {
     id: AF_STROKE_PREVENTION_ID,
     hook: 'patient-view',
     title: 'Atrial fibrillation: stroke prevention (CHA2DS2-VASc, HAS-BLED)',
-    description: 'For atrial fibrillation: CHA2DS2-VASc and HAS-BLED, oral anticoagulation (DOAC preferred, apixaban dosed by label criteria) when indicated and none is active, a warning when aspirin is used instead, and modifiable bleeding risks (2023 ACC/AHA/ACCP/HRS guideline).',
+    description: 'For atrial fibrillation: CHA2DS2-VASc and HAS-BLED, oral anticoagulation (DOAC preferred, apixaban dosed by label criteria) when indicated and none is active, the switch from warfarin to a DOAC offered where no valve exception is recorded, a warning when aspirin is used instead, and modifiable bleeding risks (2023 ACC/AHA/ACCP/HRS guideline). Every drug offered is safety-screened.',
     prefetch: {
       patient: PATIENT,
       conditions: CONDITIONS,

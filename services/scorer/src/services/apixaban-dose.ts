@@ -2,6 +2,8 @@
  * Apixaban dose-reduction criteria for non-valvular AF (US prescribing information, Eliquis,
  * §2.2): 2.5 mg twice daily in patients with at least two of age >= 80 years, body weight
  * <= 60 kg, serum creatinine >= 1.5 mg/dL; otherwise 5 mg twice daily.
+ * With a strong dual CYP3A4 and P-gp inhibitor (§2.5, §7.1): reduce 5 mg twice daily to 2.5 mg
+ * twice daily; in patients already due 2.5 mg twice daily, avoid the combination.
  */
 
 export interface ApixabanDoseInput {
@@ -9,6 +11,8 @@ export interface ApixabanDoseInput {
   weightKg?: number;
   /** Recent serum creatinine in mg/dL (undefined when absent or older than LAB_MAX_AGE_DAYS). */
   creatinineMgDl?: number;
+  /** Name of an active strong dual CYP3A4 + P-gp inhibitor (e.g. 'ketoconazole'), if any. */
+  strongDualInhibitor?: string;
 }
 
 export interface ApixabanDoseAssessment {
@@ -18,6 +22,8 @@ export interface ApixabanDoseAssessment {
   reduce: boolean;
   /** Fewer than two met, but unknown inputs could make it two: the dose cannot be settled. */
   undetermined: boolean;
+  /** 2.5 mg is due by the criteria and a strong dual inhibitor is active: avoid apixaban (§2.5). */
+  avoid: boolean;
 }
 
 export const APIXABAN_CRITERIA = { ageYears: 80, weightKg: 60, creatinineMgDl: 1.5 } as const;
@@ -32,6 +38,11 @@ export function assessApixabanDose(input: ApixabanDoseInput): ApixabanDoseAssess
   check(input.ageYears, (v) => v >= APIXABAN_CRITERIA.ageYears, `age ${Math.floor(input.ageYears ?? 0)} ≥ 80 years`, 'age');
   check(input.weightKg, (v) => v <= APIXABAN_CRITERIA.weightKg, `weight ${input.weightKg} kg ≤ 60 kg`, 'body weight');
   check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, 'recent serum creatinine');
-  const reduce = met.length >= 2;
-  return { met, unknown, reduce, undetermined: !reduce && met.length + unknown.length >= 2 };
+  const byCriteria = met.length >= 2;
+  const inhibitor = input.strongDualInhibitor;
+  if (inhibitor) met.push(`${inhibitor} (strong dual CYP3A4 and P-gp inhibitor: label §2.5)`);
+  const reduce = byCriteria || inhibitor !== undefined;
+  // Criteria not settled by the record (with an inhibitor: whether to avoid apixaban altogether).
+  const undetermined = !byCriteria && met.length - (inhibitor ? 1 : 0) + unknown.length >= 2;
+  return { met, unknown, reduce, undetermined, avoid: byCriteria && inhibitor !== undefined };
 }

@@ -20,6 +20,7 @@ export function provenanceDate(item: { date?: string; daysBefore?: number } | un
 export const SOURCES = {
   kfre: { label: 'Kidney Failure Risk Equation (Tangri, JAMA 2011; 2016)', url: 'https://doi.org/10.1001/jama.2015.18202' },
   kdigo2024: { label: 'KDIGO 2024 CKD Guideline', url: 'https://kdigo.org/guidelines/ckd-evaluation-and-management/' },
+  kdigo2012: { label: 'KDIGO 2012 CKD Guideline (Kidney Int Suppl 2013;3:1-150), ch. 4.4' },
   kdigo2022Diabetes: { label: 'KDIGO 2022 Diabetes in CKD Guideline', url: 'https://kdigo.org/guidelines/diabetes-ckd/' },
   accAha2018: { label: '2018 AHA/ACC Cholesterol Guideline', url: 'https://doi.org/10.1161/CIR.0000000000000625' },
   accAha2019: { label: '2019 ACC/AHA Primary Prevention Guideline', url: 'https://doi.org/10.1161/CIR.0000000000000678' },

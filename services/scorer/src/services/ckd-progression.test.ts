@@ -181,9 +181,18 @@ describe('ckd-progression: SGLT2 inhibitor', () => {
     expect(at25.suggestions!.map((x) => x.isRecommended === true)).toEqual([true, false]);
   });
 
-  it('is suggested for urine ACR 200 mg/g without diabetes or heart failure, not for 199', () => {
-    expect(sglt2({ traj: { uacr_last: 199 } })).toBeUndefined();
-    expect(sglt2({ traj: { uacr_last: 200 } })!.summary).toContain('urine ACR 200 mg/g');
+  it('is suggested (1A) for urine ACR 200 mg/g without diabetes or heart failure, not for 199 above eGFR 45', () => {
+    expect(sglt2({ traj: { uacr_last: 199, egfr_last: 50 } })).toBeUndefined();
+    expect(sglt2({ traj: { uacr_last: 200, egfr_last: 50 } })!.summary).toContain('urine ACR 200 mg/g');
+  });
+
+  it('KDIGO 2024 Rec 3.7.3 (2B): eGFR 20-45 with ACR < 200 gets a suggestion, not pre-selected; eGFR 45.1 does not', () => {
+    const card = sglt2({ traj: { uacr_last: 199, egfr_last: 45 } })!;
+    expect(card.summary).toContain('Rec 3.7.3, 2B');
+    expect(card.indicator).toBe('info');
+    expect(card.suggestions!.every((x) => x.isRecommended !== true)).toBe(true);
+    expect(sglt2({ traj: { uacr_last: 199, egfr_last: 45.1 } })).toBeUndefined();
+    expect(sglt2({ traj: { uacr_last: 199, egfr_last: 19.9 } })).toBeUndefined();
   });
 
   it('is suggested for heart failure', () => {
@@ -228,7 +237,8 @@ describe('ckd-progression: ACE inhibitor / ARB for albuminuria', () => {
     const card = ras(p)!;
     expect(card.summary).toContain('KDIGO 1B');
     expect(card.detail).toContain('with diabetes and albuminuria A2-A3');
-    expect(byKind(cards(input(p)), 'ckd.sglt2i')).toBeUndefined(); // the diabetes SGLT2i rule is for type 2
+    // The 1A diabetes rule is for type 2; at eGFR 40 with ACR < 200 only KDIGO 2024 Rec 3.7.3 (2B) applies.
+    expect(byKind(cards(input(p)), 'ckd.sglt2i')!.summary).toContain('Rec 3.7.3, 2B');
   });
 
   it('offers only losartan below eGFR 30 (lisinopril 10 mg starts at CrCl > 30)', () => {
@@ -270,6 +280,15 @@ describe('ckd-progression: missing test', () => {
 });
 
 describe('ckd-progression: eGFR trajectory outside the KFRE population', () => {
+  it('cites rapid decline as KDIGO 2012 (> 5/yr) and states the KDIGO 2024 > 20% sustained-fall criterion', () => {
+    const fast = cards(input({ traj: { egfr_slope_per_year: -6, egfr_change_from_baseline_pct: -25 } })).map((c) => c.detail ?? '').join('\n');
+    expect(fast).toContain('rapid decline (KDIGO 2012: more than 5 mL/min/1.73 m² per year)');
+    expect(fast).toContain('KDIGO 2024 refers a sustained decline of > 20%, or > 30% after starting haemodynamically active drugs');
+    const slow = cards(input({ traj: { egfr_slope_per_year: -4, egfr_change_from_baseline_pct: -15 } })).map((c) => c.detail ?? '').join('\n');
+    expect(slow).not.toContain('rapid decline');
+    expect(slow).not.toContain('sustained decline of > 20%');
+  });
+
   it('shows eGFR and slope for coded CKD at eGFR 72 and explains why KFRE is not computed', () => {
     const card = byKind(cards(input({ traj: { egfr_last: 72, egfr_slope_per_year: -6.1, uacr_last: 20 } })), 'ckd.egfr-trajectory')!;
     expect(card.summary).toBe('eGFR 72 mL/min/1.73 m² (G2), slope -6.1/yr');

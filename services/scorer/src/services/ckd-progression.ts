@@ -33,7 +33,8 @@ import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createMedicationAction, createRiskAssessmentAction, createServiceAction, horizonOf } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { computedOutput, modelTitle, notComputedReasons, ranModel, type ComputedPrediction } from './predictions';
-import { RAPID_DECLINE_PER_YEAR, albuminuriaCategory, gfrCategory, readRenalLabs, type RenalLabs } from './renal';
+import { SGLT2I_LABEL_MIN_EGFR } from './sglt2i-initiation';
+import { RAPID_DECLINE_PER_YEAR, SUSTAINED_FALL_REFERRAL_PCT, albuminuriaCategory, gfrCategory, readRenalLabs, type RenalLabs } from './renal';
 
 export const CKD_PROGRESSION_ID = 'ckd-progression';
 
@@ -42,11 +43,13 @@ export const KRT_PREPARATION_2Y_RISK = 0.4;
 /** KDIGO 2024 PP 2.2.2: 2-year risk above this → timing of multidisciplinary care. */
 export const MULTIDISCIPLINARY_CARE_2Y_RISK = 0.1;
 /** Dapagliflozin US label: initiation not recommended below this eGFR (DAPA-CKD enrolled eGFR >= 25). */
-export const DAPAGLIFLOZIN_MIN_EGFR = 25;
+export const DAPAGLIFLOZIN_MIN_EGFR = SGLT2I_LABEL_MIN_EGFR.dapagliflozin!;
 /** KDIGO 2024 3.7 / KDIGO 2022: SGLT2i initiation threshold, mL/min/1.73 m². */
 export const SGLT2I_MIN_EGFR = 20;
 /** KDIGO 2024 3.7.1: ACR at or above this (mg/g) is an SGLT2i indication on its own. */
 export const SGLT2I_ACR_MG_G = 200;
+/** KDIGO 2024 Rec 3.7.3 (2B): eGFR 20 to 45 with urine ACR < 200 mg/g. */
+export const SGLT2I_REC_373_MAX_EGFR = 45;
 /** KFRE population: CKD G3-G5 (eGFR < 60). */
 export const KFRE_MAX_EGFR = 60;
 
@@ -156,13 +159,16 @@ function trajectoryLines(labs: RenalLabs): string[] {
     lines.push(`- Latest eGFR ${formatNumber(labs.egfr.value, 1)} mL/min/1.73 m² (${gfrCategory(labs.egfr.value)}${labs.egfr.ageDays !== undefined ? `, ${formatNumber(labs.egfr.ageDays, 1)} days ago` : ''})`);
   }
   if (labs.slopePerYear !== undefined) {
-    const rapid = labs.slopePerYear < RAPID_DECLINE_PER_YEAR ? ': rapid decline (KDIGO: more than 5 mL/min/1.73 m² per year)' : '';
+    const rapid = labs.slopePerYear < RAPID_DECLINE_PER_YEAR ? ': rapid decline (KDIGO 2012: more than 5 mL/min/1.73 m² per year)' : '';
     lines.push(`- Slope ${formatNumber(labs.slopePerYear, 1)} mL/min/1.73 m² per year over ${labs.egfrCount !== undefined ? `${formatNumber(labs.egfrCount, 0)} values` : 'the window'}${rapid}`);
   } else {
     lines.push('- Slope not computed (needs at least 3 eGFR values over at least 90 days)');
   }
   if (labs.changeFromBaselinePct !== undefined) {
-    lines.push(`- Change from the earliest value in the window: ${formatNumber(labs.changeFromBaselinePct, 0)}%`);
+    const fall = labs.changeFromBaselinePct < -SUSTAINED_FALL_REFERRAL_PCT
+      ? ` (a fall of more than ${SUSTAINED_FALL_REFERRAL_PCT}%: KDIGO 2024 refers a sustained decline of > 20%, or > 30% after starting haemodynamically active drugs; confirm it is sustained)`
+      : '';
+    lines.push(`- Change from the earliest value in the window: ${formatNumber(labs.changeFromBaselinePct, 0)}%${fall}`);
   }
   if (labs.uacr) {
     lines.push(`- Latest urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g (${albuminuriaCategory(labs.uacr.value)}${labs.uacr.ageDays !== undefined ? `, ${formatNumber(labs.uacr.ageDays, 0)} days ago` : ''})`);
@@ -298,8 +304,11 @@ function sglt2iCard(s: CkdState): CardDraft | undefined {
   if (labs.uacr?.recent && labs.uacr.value >= SGLT2I_ACR_MG_G) reasons.push(`urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g ≥ 200`);
   if (ctx.flag('heart_failure')) reasons.push('heart failure');
   if (ctx.flag('type2_diabetes')) reasons.push('type 2 diabetes');
-  if (reasons.length === 0) return undefined;
   const egfr = labs.egfr.value;
+  // KDIGO 2024 Rec 3.7.3 (2B): eGFR 20-45 with urine ACR < 200 mg/g, no other indication needed.
+  const rec373 = reasons.length === 0 && egfr <= SGLT2I_REC_373_MAX_EGFR;
+  if (reasons.length === 0 && !rec373) return undefined;
+  if (rec373) reasons.push(`eGFR 20-45${labs.uacr?.recent ? ` and urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g < 200` : ''}`);
   const { used } = describeInputs([
     { view: s.traj, name: 'egfr_last', label: 'eGFR', digits: 0 },
     { view: s.traj, name: 'uacr_last', label: 'Urine ACR', digits: 0 },
@@ -309,27 +318,34 @@ function sglt2iCard(s: CkdState): CardDraft | undefined {
   ]);
   return newCard({
     kind: 'ckd.sglt2i',
-    summary: `Start an SGLT2 inhibitor: CKD, eGFR ${formatNumber(egfr, 1)} ≥ 20 with ${reasons.join(', ')} (KDIGO 1A)`,
-    indicator: 'warning',
+    summary: rec373
+      ? `Consider an SGLT2 inhibitor: CKD with eGFR ${formatNumber(egfr, 1)} (20-45) (KDIGO 2024 Rec 3.7.3, 2B)`
+      : `Start an SGLT2 inhibitor: CKD, eGFR ${formatNumber(egfr, 1)} ≥ 20 with ${reasons.join(', ')} (KDIGO 1A)`,
+    indicator: rec373 ? 'info' : 'warning',
     source: SOURCES.kdigo2024,
     detail: markdown([
-      'KDIGO 2024 (Rec 3.7.1-3.7.2) and KDIGO 2022 Diabetes in CKD: treat adults with CKD and eGFR ≥ 20 mL/min/1.73 m² with an SGLT2 inhibitor when they have type 2 diabetes, urine ACR ≥ 200 mg/g, or heart failure (1A). Once started, continue below eGFR 20 until dialysis or transplant.',
+      rec373
+        ? 'KDIGO 2024 Rec 3.7.3: we suggest treating adults with eGFR 20 to 45 mL/min/1.73 m² and urine ACR < 200 mg/g with an SGLT2 inhibitor (2B). With type 2 diabetes, urine ACR ≥ 200 mg/g or heart failure the recommendation is 1A (Rec 3.7.1-3.7.2).'
+        : 'KDIGO 2024 (Rec 3.7.1-3.7.2) and KDIGO 2022 Diabetes in CKD: treat adults with CKD and eGFR ≥ 20 mL/min/1.73 m² with an SGLT2 inhibitor when they have type 2 diabetes, urine ACR ≥ 200 mg/g, or heart failure (1A). Once started, continue below eGFR 20 until dialysis or transplant.',
+      'Initiation thresholds differ by agent (US labels): dapagliflozin from eGFR 25, empagliflozin from 20; glycaemic-only agents start higher (canagliflozin 30, ertugliflozin 45) and are not offered here.',
       'No SGLT2 inhibitor is active in the record. An initial eGFR dip is expected; give sick-day guidance (pause during acute illness or fasting).',
       egfr < DAPAGLIFLOZIN_MIN_EGFR
         ? `At eGFR ${formatNumber(egfr, 1)} only empagliflozin is offered: the dapagliflozin label does not recommend starting it below eGFR 25 (DAPA-CKD enrolled eGFR ≥ 25), while empagliflozin 10 mg is labelled from eGFR 20 (EMPA-KIDNEY).`
         : undefined,
       section('Inputs used', used),
     ]),
-    suggestions: sglt2iSuggestions(egfr, `CKD with ${reasons.join(', ')} (KDIGO SGLT2i recommendation)`),
+    suggestions: sglt2iSuggestions(egfr, `CKD with ${reasons.join(', ')} (KDIGO SGLT2i recommendation)`, !rec373),
   });
 }
 
 /** The SGLT2 inhibitor products a clinician may order at this eGFR (US labels), first one recommended. */
-function sglt2iSuggestions(egfr: number, reason: string): SuggestionDraft[] {
-  const drugs = egfr >= DAPAGLIFLOZIN_MIN_EGFR ? [DRUGS.dapagliflozin10, DRUGS.empagliflozin10] : [DRUGS.empagliflozin10];
+function sglt2iSuggestions(egfr: number, reason: string, recommendFirst = true): SuggestionDraft[] {
+  // Each agent from its own label's initiation eGFR (sglt2i-initiation.ts).
+  const agents = [{ drug: DRUGS.dapagliflozin10, agent: 'dapagliflozin' }, { drug: DRUGS.empagliflozin10, agent: 'empagliflozin' }];
+  const drugs = agents.filter((a) => egfr >= (SGLT2I_LABEL_MIN_EGFR[a.agent] ?? SGLT2I_MIN_EGFR)).map((a) => a.drug);
   return drugs.map((drug, i) => newSuggestion({
     label: `Order ${drug.display}, ${drug.sig}`,
-    isRecommended: i === 0,
+    isRecommended: recommendFirst && i === 0,
     actions: [createMedicationAction(drug, reason)],
   }));
 }

@@ -70,6 +70,12 @@ export const DRUGS = {
   atorvastatin80: rx('259255', 'atorvastatin 80 MG Oral Tablet', 80, 1, '80 mg by mouth once daily'),
   /** Verified: Synthea sample data (code 312961 "Simvastatin 20 MG Oral Tablet"). Moderate intensity (ACC/AHA 2018 Table 3: simvastatin 20-40 mg). */
   simvastatin20: rx('312961', 'simvastatin 20 MG Oral Tablet', 20, 1, '20 mg by mouth once daily'),
+  /**
+   * Verified: NDC-to-RxNorm crosswalk of rosuvastatin calcium tablets (ndclist.com/ndc/70377-008/rxnorm)
+   * names 859747 "rosuvastatin calcium 10 MG Oral Tablet". Moderate intensity (ACC/AHA 2018 Table 3);
+   * not CYP3A4-dependent, so it is the replacement offered when a statin meets a strong CYP3A4 inhibitor.
+   */
+  rosuvastatin10: rx('859747', 'rosuvastatin calcium 10 MG Oral Tablet', 10, 1, '10 mg by mouth once daily'),
 } as const;
 
 const sct = (code: string, display: string): CodedConcept => ({ system: SYSTEM.snomed, code, display });

@@ -1,6 +1,9 @@
 import type { CardDraft, DraftOrderSummary, ScoringInput } from '@prognos/contracts';
 import { medicationSafetyService as svc } from './medication-safety';
-import { TEST_CONFIG, bindCard, expectValidCard, scoringInput, suggestedCodes, type FeatureSpec } from './test-support';
+import { CLEAR_SAFETY, TEST_CONFIG, bindCard, expectValidCard, safetyContext, scoringInput, suggestedCodes, type FeatureSpec } from './test-support';
+
+/** Active ingredients implied by the clinical-context flags a test sets (the safety stage reads ingredients). */
+const FLAG_INGREDIENTS: Record<string, string> = { on_doac: 'apixaban', on_warfarin: 'warfarin', on_nsaid: 'ibuprofen', on_metformin: 'metformin', on_sglt2i: 'dapagliflozin' };
 
 const metformin = (index = 0, extra: Partial<DraftOrderSummary> = {}): DraftOrderSummary => ({
   index, resourceType: 'MedicationRequest', rxcui: '861007', display: 'metformin hydrochloride 500 MG Oral Tablet',
@@ -14,7 +17,9 @@ const apixaban = (mg: number, index = 0): DraftOrderSummary => ({
 });
 
 function input(drafts: DraftOrderSummary[], o: { ctx?: Record<string, FeatureSpec>; traj?: Record<string, FeatureSpec>; selected?: number[] } = {}): ScoringInput {
+  const ingredients = Object.entries(FLAG_INGREDIENTS).filter(([flag]) => o.ctx?.[flag] === 1).map(([, i]) => i);
   return scoringInput({
+    safety: safetyContext({ features: { ...CLEAR_SAFETY, age_years: 70 }, ingredients }),
     serviceId: 'medication-safety',
     sets: {
       'clinical-context': { age_years: 70, sex_male: 1, ckd: 0, dialysis_or_transplant: 0, atrial_fibrillation: 0, weight_kg: 80, on_metformin: 0, on_sglt2i: 0, on_doac: 0, on_warfarin: 0, on_nsaid: 0, ...o.ctx },
@@ -62,6 +67,32 @@ describe('medication-safety: metformin by eGFR', () => {
     expect(card!.suggestions).toBeUndefined();
   });
 
+  it('cites KDIGO 2022 as "halve the maximum dose" (not "1000 mg"): 1500 mg/day ER is above half the 2000 mg ER maximum, 1000 is not', () => {
+    const er = (doseMg: number) => metformin(0, { display: '24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet', doseMg, frequencyPerDay: 1 });
+    const [high] = cards(input([er(1500)], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(high!.summary).toContain('halve the maximum dose');
+    expect(high!.detail).toContain('halve the maximum dose');
+    expect(high!.detail).toContain('more than half the labelled maximum');
+    const [ok] = cards(input([er(1000)], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(ok!.detail).not.toContain('more than half the labelled maximum');
+    // Immediate release: half of 2550 mg is 1275 mg/day.
+    const [ir] = cards(input([metformin(0, { doseMg: 1300, frequencyPerDay: 1 })], { ctx: { on_metformin: 1 }, traj: { egfr_last: 40 } }));
+    expect(ir!.detail).toContain('more than half the labelled maximum');
+  });
+
+  it('on dialysis: stop metformin whatever the eGFR (safety stage, critical), not without dialysis', () => {
+    const withDialysis = (egfr: number, dialysis: number) => svc.buildCards({ input: scoringInput({
+      serviceId: 'medication-safety',
+      safety: safetyContext({ features: { ...CLEAR_SAFETY, dialysis }, evidence: { dialysis: 'Dependence on renal dialysis (Z99.2)' } }),
+      sets: { 'clinical-context': { age_years: 70, sex_male: 1, dialysis_or_transplant: dialysis, on_metformin: 0 }, 'egfr-trajectory': { egfr_last: egfr, egfr_last_age_days: 10 } },
+      draftOrders: [metformin()],
+    }), predictions: [], config: TEST_CONFIG }).cards;
+    const [card] = withDialysis(60, 1);
+    expect(card!.kind).toBe('medsafety.screen-block');
+    expect(card!.detail).toContain('Dependence on renal dialysis (Z99.2)');
+    expect(withDialysis(60, 0)).toEqual([]);
+  });
+
   it('is silent at eGFR 45', () => {
     expect(cards(input([metformin()], { traj: { egfr_last: 45 } }))).toEqual([]);
   });
@@ -74,9 +105,15 @@ describe('medication-safety: metformin by eGFR', () => {
 });
 
 describe('medication-safety: SGLT2 inhibitor initiation', () => {
-  it('warns when started at eGFR 19.9, not at 20', () => {
-    expect(kinds(cards(input([dapagliflozin()], { traj: { egfr_last: 19.9 } })))).toEqual(['medsafety.sglt2i-low-egfr']);
-    expect(cards(input([dapagliflozin()], { traj: { egfr_last: 20 } }))).toEqual([]);
+  // Each agent's label: dapagliflozin from eGFR 25, empagliflozin from 20, canagliflozin from 30, ertugliflozin from 45.
+  it.each([
+    ['dapagliflozin', 24.9, 25], ['empagliflozin', 19.9, 20], ['canagliflozin', 29.9, 30], ['ertugliflozin', 44.9, 45],
+  ])('warns when %s is started at eGFR %p, not at %p', (agent, below, at) => {
+    const draft: DraftOrderSummary = { index: 0, resourceType: 'MedicationRequest', ingredients: [agent], classes: ['sglt2i'], display: `${agent} tablet` };
+    const [card] = cards(input([draft], { traj: { egfr_last: below } }));
+    expect(card!.kind).toBe('medsafety.sglt2i-low-egfr');
+    expect(card!.summary).toContain(`< ${at}`);
+    expect(cards(input([draft], { traj: { egfr_last: at } }))).toEqual([]);
   });
   it('is silent for a renewal below 20 (KDIGO: continue once started)', () => {
     expect(cards(input([dapagliflozin()], { ctx: { on_sglt2i: 1 }, traj: { egfr_last: 15 } }))).toEqual([]);
@@ -87,6 +124,10 @@ describe('medication-safety: NSAIDs', () => {
   it('warns with CKD G3 (eGFR 59.9), not at eGFR 60 without CKD', () => {
     const [card] = cards(input([ibuprofen()], { traj: { egfr_last: 59.9 } }));
     expect(card!.kind).toBe('medsafety.nsaid-ckd');
+    // Citation (review): KDIGO 2012 ch. 4.4 for the numbers; KDIGO 2024 has no NSAID-specific practice point.
+    expect(card!.source.label).toContain('KDIGO 2012');
+    expect(card!.detail).toContain('no NSAID-specific practice point');
+    expect(card!.detail).toContain('PP 4.1.1 and 4.1.3');
     expect(card!.indicator).toBe('warning');
     expect(cards(input([ibuprofen()], { traj: { egfr_last: 60 } }))).toEqual([]);
   });
@@ -94,16 +135,23 @@ describe('medication-safety: NSAIDs', () => {
     expect(kinds(cards(input([ibuprofen()], { ctx: { ckd: 1, ckd_stage: 3.1 }, traj: { egfr_last: 60 } })))).toEqual(['medsafety.nsaid-ckd']);
   });
   it('is critical with an active anticoagulant', () => {
+    // NSAID + anticoagulant is a rule of the safety screening stage (interaction-rules.ts).
     const [card] = cards(input([ibuprofen(1)], { ctx: { on_doac: 1 } }));
-    expect(card!.kind).toBe('medsafety.nsaid-anticoagulant');
+    expect(card!.kind).toBe('medsafety.screen-block');
     expect(card!.indicator).toBe('critical');
-    expect(card!.suggestions![0]!.actions![0]).toMatchObject({ type: 'delete', draftOrderIndex: 1 });
+    expect(card!.detail).toContain('apixaban (active)');
+    expect(card!.suggestions![0]).toMatchObject({ isRecommended: true, actions: [{ type: 'delete', draftOrderIndex: 1 }] });
+    expect(cards(input([ibuprofen(1)]))).toEqual([]);
   });
-  it('is critical when an anticoagulant is drafted alongside', () => {
-    expect(kinds(cards(input([ibuprofen(0), apixaban(5, 1)])))).toEqual(['medsafety.nsaid-anticoagulant']);
+  it('is critical when an anticoagulant is drafted alongside (and the anticoagulant draft gets a caution)', () => {
+    const out = cards(input([ibuprofen(0), apixaban(5, 1)]));
+    expect(out.map((c) => [c.kind, c.indicator])).toEqual([['medsafety.screen-block', 'critical'], ['medsafety.screen-caution', 'warning']]);
+    expect(out[0]!.detail).toContain('draft order: apixaban 5 MG Oral Tablet');
   });
   it('warns when an anticoagulant is drafted while an NSAID is active', () => {
-    expect(kinds(cards(input([apixaban(5)], { ctx: { on_nsaid: 1 } })))).toEqual(['medsafety.anticoagulant-nsaid']);
+    const out = cards(input([apixaban(5)], { ctx: { on_nsaid: 1 } }));
+    expect(out.map((c) => [c.kind, c.indicator])).toEqual([['medsafety.screen-caution', 'warning']]);
+    expect(out[0]!.suggestions![0]!.isRecommended).toBe(false);
   });
 });
 

@@ -7,8 +7,8 @@
  *   recommended (FDA) → warning with removal suggested; when already on metformin, reassess
  *   benefit/risk and keep the dose at most 1000 mg/day (KDIGO 2022 practice point) → warning, no
  *   automatic change. No recent eGFR → info with a creatinine order (FDA: obtain eGFR first).
- * - SGLT2 inhibitor started (none active) at eGFR < 20 or on dialysis → warning (KDIGO 2024:
- *   initiate at eGFR >= 20; continue below 20 once started).
+ * - SGLT2 inhibitor started (none active) below its label's initiation eGFR (sglt2i-initiation.ts:
+ *   dapagliflozin 25, empagliflozin 20, ...) or on dialysis → warning (continue below once started).
  * - NSAID with an anticoagulant (active or drafted) → critical; with CKD G3+ (eGFR < 60, coded
  *   stage >= 3, dialysis/transplant) → warning (KDIGO: avoid NSAIDs in CKD [MEM: cite the exact
  *   2024 practice point]). Suggest removing the draft.
@@ -26,13 +26,22 @@ import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createServiceAction, dosageFor, medicationConcept } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { readRenalLabs, type RenalLabs } from './renal';
+import { sglt2iInitiationMinEgfr } from './sglt2i-initiation';
+import { screenDraftOrders } from '../safety/draft-order-cards';
+import { classesOfIngredient, readPatientSafety, strongDualInhibitor } from '../safety/patient-safety';
 
 export const MEDICATION_SAFETY_ID = 'medication-safety';
 
 export const METFORMIN_CONTRAINDICATED_EGFR = 30;
 export const METFORMIN_REVIEW_EGFR = 45;
-export const SGLT2I_INITIATION_MIN_EGFR = 20;
 export const NSAID_CKD_EGFR = 60;
+/**
+ * KDIGO 2022 PP: at eGFR 30-44 halve the maximum dose. US label maxima: 2550 mg/day immediate
+ * release, 2000 mg/day extended release.
+ */
+export function metforminHalfMaxMg(display: string | undefined): number {
+  return display !== undefined && /extended release|\b(er|xr)\b/i.test(display) ? 1000 : 1275;
+}
 
 const SGLT2I = new Set(['dapagliflozin', 'empagliflozin', 'canagliflozin', 'ertugliflozin', 'sotagliflozin', 'bexagliflozin']);
 const NSAIDS = new Set(['ibuprofen', 'naproxen', 'diclofenac', 'celecoxib', 'meloxicam', 'ketorolac', 'indomethacin', 'etodolac', 'nabumetone', 'piroxicam', 'ketoprofen', 'sulindac', 'flurbiprofen', 'oxaprozin', 'diflunisal']);
@@ -72,6 +81,8 @@ interface SafetyState {
   labs: RenalLabs;
   egfr?: number;
   renalLines: string[];
+  /** An active or co-drafted strong dual CYP3A4 + P-gp inhibitor (apixaban label §2.5). */
+  inhibitor?: string;
 }
 
 function renalInputs(ctx: FeatureView, traj: FeatureView, extra: InputLine[] = []): string[] {
@@ -118,12 +129,12 @@ function metforminCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefi
     if (continuing) {
       return newCard({
         kind: 'medsafety.metformin-dose-review',
-        summary: `Metformin at eGFR ${formatNumber(egfr, 1)} (30-45): reassess benefit/risk; at most 1000 mg/day${daily !== undefined ? ` (ordered ${formatNumber(daily, 0)} mg/day)` : ''}`,
+        summary: `Metformin at eGFR ${formatNumber(egfr, 1)} (30-45): reassess benefit/risk; halve the maximum dose${daily !== undefined ? ` (ordered ${formatNumber(daily, 0)} mg/day)` : ''}`,
         indicator: 'warning',
         source: SOURCES.kdigo2022Diabetes,
         detail: markdown([
-          'FDA (2016): in patients already taking metformin whose eGFR falls to 30-45, assess the benefit and risk of continuing. KDIGO 2022 Diabetes in CKD (practice point): at eGFR 30-44 reduce the dose, to at most 1000 mg per day, and monitor eGFR every 3-6 months.',
-          daily !== undefined && daily > 1000 ? `The draft order is ${formatNumber(daily, 0)} mg/day, above 1000 mg/day: reduce the dose.` : undefined,
+          'FDA (2016): in patients already taking metformin whose eGFR falls to 30-45, assess the benefit and risk of continuing. KDIGO 2022 Diabetes in CKD (practice point): at eGFR 30-44, halve the maximum dose and monitor eGFR every 3-6 months (with the usual 2000-2550 mg/day maximum, about 1000 mg/day).',
+          daily !== undefined && daily > metforminHalfMaxMg(d.display) ? `The draft order is ${formatNumber(daily, 0)} mg/day, more than half the labelled maximum (2550 mg/day for immediate release, 2000 mg/day extended release): reduce the dose.` : undefined,
           `Draft order: ${name}.`,
           section('Inputs used', s.renalLines),
         ]),
@@ -146,19 +157,21 @@ function metforminCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefi
 }
 
 function sglt2iCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined {
-  if (!s.ctx.known('on_sglt2i') || s.ctx.flag('on_sglt2i')) return undefined; // continuation below 20 is fine (KDIGO)
+  if (!s.ctx.known('on_sglt2i') || s.ctx.flag('on_sglt2i')) return undefined; // continuation below the threshold is fine (KDIGO)
+  const { min, agent } = sglt2iInitiationMinEgfr(d.ingredients);
   const dialysis = s.ctx.flag('dialysis_or_transplant') && (s.egfr === undefined || s.egfr < 15);
-  if (!dialysis && (s.egfr === undefined || s.egfr >= SGLT2I_INITIATION_MIN_EGFR)) return undefined;
+  if (!dialysis && (s.egfr === undefined || s.egfr >= min)) return undefined;
   const name = drugName(d);
+  const label = agent ? `the ${agent} label` : 'KDIGO 2024';
   return newCard({
     kind: 'medsafety.sglt2i-low-egfr',
     summary: dialysis
       ? `SGLT2 inhibitor started on kidney replacement therapy: not recommended (KDIGO 2024)`
-      : `SGLT2 inhibitor started at eGFR ${formatNumber(s.egfr!, 1)} (< 20): initiation not recommended (KDIGO 2024)`,
+      : `${agent ?? 'SGLT2 inhibitor'} started at eGFR ${formatNumber(s.egfr!, 1)} (< ${min}): initiation not recommended (${agent ? 'label' : 'KDIGO 2024'})`,
     indicator: 'warning',
     source: SOURCES.kdigo2024,
     detail: markdown([
-      'KDIGO 2024: initiate SGLT2 inhibitors at eGFR ≥ 20 mL/min/1.73 m²; once started they may be continued below 20 until dialysis or transplant. Initiation below 20 has little trial evidence and a smaller glucose-lowering effect.',
+      `Initiation thresholds differ by agent (US labels): dapagliflozin from eGFR 25, empagliflozin from 20, canagliflozin and bexagliflozin from 30, ertugliflozin from 45; KDIGO 2024 sets the class threshold at 20 (Rec 3.7.1-3.7.3). Here ${label} gives ${min}. Once started, SGLT2 inhibitors may be continued below the threshold until dialysis or transplant.`,
       `Draft order: ${name}. No SGLT2 inhibitor is active in the record.`,
       section('Inputs used', s.renalLines),
     ]),
@@ -166,48 +179,25 @@ function sglt2iCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined
   });
 }
 
-function nsaidCard(d: DraftOrderSummary, s: SafetyState, drafts: DraftOrderSummary[]): CardDraft | undefined {
-  const anticoagulantActive = s.ctx.flag('on_doac') || s.ctx.flag('on_warfarin');
-  const anticoagulantDrafted = drafts.some((o) => o.index !== d.index && isAnticoagulant(o));
+function nsaidCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined {
+  // NSAID + anticoagulant is a screening-stage interaction now (src/safety/interaction-rules.ts);
+  // this card is the kidney part only.
   const stage = s.ctx.get('ckd_stage');
   const ckd3 = (s.egfr !== undefined && s.egfr < NSAID_CKD_EGFR) || (stage !== undefined && stage >= 3) || s.ctx.flag('dialysis_or_transplant');
-  if (!anticoagulantActive && !anticoagulantDrafted && !ckd3) return undefined;
+  if (!ckd3) return undefined;
   const name = drugName(d);
-  const reasons: string[] = [];
-  if (anticoagulantActive || anticoagulantDrafted) reasons.push(`an anticoagulant ${anticoagulantActive ? 'is active' : 'is also being ordered'}`);
-  if (ckd3) reasons.push(s.egfr !== undefined && s.egfr < NSAID_CKD_EGFR ? `CKD with eGFR ${formatNumber(s.egfr, 1)}` : 'CKD stage 3 or worse');
-  const anticoag = reasons.length > 0 && (anticoagulantActive || anticoagulantDrafted);
+  const why = s.egfr !== undefined && s.egfr < NSAID_CKD_EGFR ? `CKD with eGFR ${formatNumber(s.egfr, 1)}` : 'CKD stage 3 or worse';
   return newCard({
-    kind: anticoag ? 'medsafety.nsaid-anticoagulant' : 'medsafety.nsaid-ckd',
-    summary: `NSAID ordered while ${reasons.join(' and ')}: ${anticoag ? 'high bleeding risk' : 'risk of kidney injury'}; avoid`,
-    indicator: anticoag ? 'critical' : 'warning',
-    source: anticoag ? SOURCES.af2023 : SOURCES.kdigo2024,
+    kind: 'medsafety.nsaid-ckd',
+    summary: `NSAID ordered with ${why}: risk of kidney injury; avoid`,
+    indicator: 'warning',
+    source: SOURCES.kdigo2012,
     detail: markdown([
-      anticoag ? 'NSAIDs with an oral anticoagulant substantially increase major and gastrointestinal bleeding; the 2023 ACC/AHA/ACCP/HRS AF guideline lists concomitant NSAID use as a modifiable bleeding risk to remove.' : undefined,
-      ckd3 ? 'KDIGO CKD guideline: avoid NSAIDs in CKD G3 or worse, and especially with RAS inhibitors or diuretics (acute kidney injury, hyperkalaemia). Prefer acetaminophen (paracetamol) for analgesia.' : undefined,
+      'KDIGO 2012 CKD guideline ch. 4.4 (medication management): avoid prolonged NSAID therapy when GFR is below 60 and NSAIDs altogether below 30 or with RAS inhibitors and diuretics (acute kidney injury, hyperkalaemia). The KDIGO 2024 guideline has no NSAID-specific practice point; its PP 4.1.1 and 4.1.3 (drug stewardship in CKD) apply. Prefer acetaminophen (paracetamol) for analgesia.',
       `Draft order: ${name}.`,
-      section('Inputs used', renalInputs(s.ctx, s.traj, [
-        { view: s.ctx, name: 'on_doac', label: 'DOAC active', flag: true },
-        { view: s.ctx, name: 'on_warfarin', label: 'Warfarin active', flag: true },
-        { view: s.ctx, name: 'ckd_stage', label: 'Coded CKD stage', digits: 1 },
-      ])),
+      section('Inputs used', renalInputs(s.ctx, s.traj, [{ view: s.ctx, name: 'ckd_stage', label: 'Coded CKD stage', digits: 1 }])),
     ]),
     suggestions: [deleteSuggestion(d, `Remove ${name} from the order`, true)],
-  });
-}
-
-function anticoagulantWithNsaidCard(d: DraftOrderSummary, s: SafetyState, drafts: DraftOrderSummary[]): CardDraft | undefined {
-  // A drafted NSAID is handled by nsaidCard; this covers an NSAID already active.
-  if (!s.ctx.flag('on_nsaid') || drafts.some(isNsaid)) return undefined;
-  return newCard({
-    kind: 'medsafety.anticoagulant-nsaid',
-    summary: `${drugName(d)} ordered while an NSAID is active: stop the NSAID if possible (bleeding risk)`,
-    indicator: 'warning',
-    source: SOURCES.af2023,
-    detail: markdown([
-      'Concomitant NSAID use with an oral anticoagulant increases bleeding; the 2023 ACC/AHA/ACCP/HRS AF guideline lists it as a modifiable bleeding risk. Review the NSAID indication; prefer acetaminophen.',
-      `Draft order: ${drugName(d)}.`,
-    ]),
   });
 }
 
@@ -217,6 +207,7 @@ function apixabanCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefin
   const dose = assessApixabanDose({
     ageYears: s.ctx.get('age_years'), weightKg: s.ctx.get('weight_kg'),
     creatinineMgDl: s.labs.creatinine?.recent ? s.labs.creatinine.value : undefined,
+    ...(s.inhibitor ? { strongDualInhibitor: s.inhibitor } : {}),
   });
   const drafted = d.doseMg ?? d.strengthMg;
   const inputs = renalInputs(s.ctx, s.traj, [
@@ -276,14 +267,22 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const labs = readRenalLabs(traj, config.LAB_MAX_AGE_DAYS);
   const s: SafetyState = { ctx, traj, labs, egfr: labs.egfr?.recent ? labs.egfr.value : undefined, renalLines: renalInputs(ctx, traj) };
 
-  const cards: CardDraft[] = [];
+  // The clinical safety screening stage (allergies, pregnancy, contraindications, potassium,
+  // interactions incl. NSAID + anticoagulant) screens every drafted medication first; the kidney
+  // and dose rules below add what is specific to this service.
+  const patient = readPatientSafety(input, config.LAB_MAX_AGE_DAYS);
+  const screened = screenDraftOrders(drafts, selected, patient);
+  const drafted = drafts.flatMap((o) => o.ingredients.map((ingredient) => ({ ingredient, classes: classesOfIngredient(ingredient), evidence: { resourceType: 'MedicationRequest' } })));
+  const inhibitor = strongDualInhibitor(patient, drafted);
+  if (inhibitor) s.inhibitor = inhibitor;
+  const cards: CardDraft[] = [...screened.cards];
   for (const d of selected) {
     if (d.resourceType !== 'MedicationRequest') continue;
+    if (screened.blocked.has(d.index)) continue; // already answered with "do not sign"
     const candidates = [
       isMetformin(d) ? metforminCard(d, s) : undefined,
       isSglt2i(d) ? sglt2iCard(d, s) : undefined,
-      isNsaid(d) ? nsaidCard(d, s, drafts) : undefined,
-      isAnticoagulant(d) ? anticoagulantWithNsaidCard(d, s, drafts) : undefined,
+      isNsaid(d) ? nsaidCard(d, s) : undefined,
       isApixaban(d) ? apixabanCard(d, s) : undefined,
     ];
     for (const c of candidates) if (c) cards.push(c);
@@ -295,8 +294,8 @@ export const medicationSafetyService: ClinicalService = {
   descriptor: {
     id: MEDICATION_SAFETY_ID,
     hook: 'order-sign',
-    title: 'Medication safety: kidney function, bleeding risk and DOAC dosing',
-    description: 'Checks draft orders against the record: metformin by eGFR (FDA, KDIGO 2022), SGLT2 inhibitor started below eGFR 20, NSAIDs with CKD G3+ or an anticoagulant, and apixaban dose by its label criteria (with an update of the draft order).',
+    title: 'Medication safety: contraindications, interactions, kidney function and DOAC dosing',
+    description: 'Screens every drafted medication against allergies, pregnancy, contraindicating conditions, potassium and interactions (the clinical safety stage), and checks metformin by eGFR and dialysis (FDA, KDIGO 2022), SGLT2 inhibitor starts below each label\'s eGFR, NSAIDs with CKD G3+, and the apixaban dose by its label criteria (with an update of the draft order).',
     prefetch: {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr], 100),

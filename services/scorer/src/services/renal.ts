@@ -60,7 +60,13 @@ export function albuminuriaCategory(uacrMgG: number): 'A1' | 'A2' | 'A3' {
 }
 
 /**
- * KDIGO 2012 (carried into 2024) defines rapid progression as a sustained eGFR decline of more
- * than 5 mL/min/1.73 m² per year [MEM: verify wording against the 2024 guideline text].
+ * KDIGO 2012 defines rapid progression as a sustained eGFR decline of more than 5 mL/min/1.73 m²
+ * per year. (This is the 2012 definition; KDIGO 2024's referral criterion is different, below.)
  */
 export const RAPID_DECLINE_PER_YEAR = -5;
+
+/**
+ * KDIGO 2024 referral criterion: a sustained fall in eGFR of more than 20% (more than 30% after
+ * starting haemodynamically active drugs such as RAS inhibitors or SGLT2 inhibitors).
+ */
+export const SUSTAINED_FALL_REFERRAL_PCT = 20;

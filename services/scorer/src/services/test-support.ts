@@ -42,17 +42,54 @@ export function featureSet(set: FeatureSetName, features: Record<string, Feature
   return { set, version: def.version, names, values, present, provenance };
 }
 
+export interface SafetySpec {
+  /** safety-context features by name (flags, potassium...); missing ones stay unknown. */
+  features?: Record<string, FeatureSpec>;
+  /** Active ingredients (provenance items `ingredient:<name>`). */
+  ingredients?: string[];
+  /** Allergies as `<class|*>:<ingredient|*>[:angioedema][:unconfirmed]`. */
+  allergies?: string[];
+  /** Provenance of a flag: feature -> display of the record entry. */
+  evidence?: Record<string, string>;
+}
+
+/** A 'safety-context' payload: the given features, ingredient and allergy items as the extractor writes them. */
+export function safetyContext(spec: SafetySpec = {}): FeatureVectorPayload {
+  const features: Record<string, FeatureSpec> = {
+    ...(spec.ingredients ? { active_ingredient_count: spec.ingredients.length } : {}),
+    ...(spec.allergies ? { drug_allergy_count: spec.allergies.length } : {}),
+    ...spec.features,
+  };
+  const payload = featureSet('safety-context', features);
+  for (const p of payload.provenance) {
+    if (p.feature === 'active_ingredient_count') p.items = (spec.ingredients ?? []).map((i) => ({ concept: `ingredient:${i}`, resourceType: 'MedicationRequest', display: `${i} (active)`, date: '2025-01-01', derivation: 'coded' }));
+    else if (p.feature === 'drug_allergy_count') p.items = (spec.allergies ?? []).map((a) => ({ concept: `allergy:${a}`, resourceType: 'AllergyIntolerance', display: `allergy ${a}`, date: '2020-01-01', derivation: 'coded' }));
+    else if (spec.evidence?.[p.feature]) p.items = [{ concept: `condition:${p.feature}`, resourceType: 'Condition', display: spec.evidence[p.feature]!, date: '2019-03-01', derivation: 'coded' }];
+  }
+  return payload;
+}
+
+/** A safety context with nothing to object to: adult man, no allergies, normal recent potassium. */
+export const CLEAR_SAFETY: Record<string, FeatureSpec> = {
+  age_years: 60, sex_female: 0, pregnant: 0, lactating: 0, drug_allergy_count: 0, angioedema_history: 0, type1_diabetes: 0,
+  ketoacidosis_history: 0, prosthetic_valve: 0, mitral_stenosis: 0, dialysis: 0, kidney_transplant: 0, active_bleeding: 0,
+  potassium_last: 4.5, potassium_last_age_days: 30, active_ingredient_count: 0,
+};
+
 export function scoringInput(opts: {
   serviceId: string;
   asOf?: string;
   sets: Partial<Record<FeatureSetName, Record<string, FeatureSpec>>>;
   draftOrders?: DraftOrderSummary[];
   selectedDraftOrderIndexes?: number[];
+  /** The 'safety-context' set (built with safetyContext()); overrides sets['safety-context']. */
+  safety?: FeatureVectorPayload;
 }): ScoringInput {
   const featureSets: Record<string, FeatureVectorPayload> = {};
   for (const [name, features] of Object.entries(opts.sets)) {
     featureSets[name] = featureSet(name as FeatureSetName, features as Record<string, FeatureSpec>);
   }
+  if (opts.safety) featureSets['safety-context'] = opts.safety;
   const input: ScoringInput = { correlationId: 'test-correlation', serviceId: opts.serviceId, asOf: opts.asOf ?? '2025-06-01T00:00:00Z', featureSets };
   if (opts.draftOrders) input.draftOrders = opts.draftOrders;
   if (opts.selectedDraftOrderIndexes) input.selectedDraftOrderIndexes = opts.selectedDraftOrderIndexes;

@@ -1,8 +1,9 @@
 /**
  * The ONE place where the pharmacogenomics service proposes another drug instead of a draft order.
- * Every alternative goes through `proposeAlternative`, so the medication screening stage
- * (allergies, pregnancy, interactions: services/scorer/src/safety, issue 10) can be applied here
- * in one call: a screened-out alternative is dropped (undefined) or carries the screen's warning.
+ * The `create` action it builds is screened like every other medication a card offers: the engine
+ * runs the clinical safety stage (services/scorer/src/safety/screen-cards.ts) on every card, so an
+ * alternative the patient cannot take (allergy, pregnancy, interaction, ...) is removed or marked
+ * "check first" there.
  *
  * The suggestion replaces the draft: a `delete` of the drafted order (bound by the HTTP side to the
  * real draft) AND a `create` of the alternative, in one suggestion (both or neither).
@@ -26,8 +27,8 @@ export interface AlternativeProposal {
 }
 
 /**
- * A suggestion replacing the draft with `alternative`, or undefined when the alternative must not
- * be proposed (reserved for the screening stage; today every alternative passes).
+ * A suggestion replacing the draft with `alternative` (screened afterwards with every other card
+ * action; undefined is reserved for alternatives this module itself rules out).
  */
 export function proposeAlternative(p: AlternativeProposal): SuggestionDraft | undefined {
   const name = p.draft.display ?? p.draft.ingredients.join('/');

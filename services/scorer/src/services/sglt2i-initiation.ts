@@ -1,0 +1,31 @@
+/**
+ * Lowest eGFR (mL/min/1.73 m²) at which each SGLT2 inhibitor may be STARTED, from its US label.
+ * Agents studied for kidney and heart outcomes start lower than glycaemic-only agents.
+ * - dapagliflozin (Farxiga): initiation not recommended below 25 (DAPA-CKD enrolled eGFR >= 25).
+ * - empagliflozin (Jardiance): 10 mg from eGFR 20 for CKD / heart failure (EMPA-KIDNEY).
+ * - canagliflozin (Invokana): initiation not recommended below 30 [MEM: label §2].
+ * - bexagliflozin (Brenzavvy): not recommended below 30 [MEM: label §2].
+ * - sotagliflozin (Inpefa): studied from eGFR 25 [MEM: label §2].
+ * - ertugliflozin (Steglatro): not recommended below 45 [MEM: label §2].
+ * KDIGO 2024 (Rec 3.7.1-3.7.3) sets the class threshold at 20; the label of the agent ordered decides.
+ */
+export const SGLT2I_LABEL_MIN_EGFR: Readonly<Record<string, number>> = {
+  dapagliflozin: 25,
+  empagliflozin: 20,
+  canagliflozin: 30,
+  bexagliflozin: 30,
+  sotagliflozin: 25,
+  ertugliflozin: 45,
+};
+
+/** KDIGO 2024 class threshold, used for an SGLT2 inhibitor missing from the table. */
+export const SGLT2I_CLASS_MIN_EGFR = 20;
+
+/** The label's initiation threshold of the first SGLT2 inhibitor among `ingredients`. */
+export function sglt2iInitiationMinEgfr(ingredients: readonly string[]): { min: number; agent?: string } {
+  for (const i of ingredients) {
+    const min = SGLT2I_LABEL_MIN_EGFR[i];
+    if (min !== undefined) return { min, agent: i };
+  }
+  return { min: SGLT2I_CLASS_MIN_EGFR };
+}
