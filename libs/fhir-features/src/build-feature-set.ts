@@ -87,6 +87,16 @@ function medicationItem(cls: string, m: MedicationFact): ProvenanceItem {
 }
 
 // ---------- resolver factories ----------
+/** Whole days between a result and asOf (completed days, the one rounding every card uses). */
+export function daysOld(asOfMs: number, t: number): number {
+  return Math.floor((asOfMs - t) / MS_PER_DAY);
+}
+
+/** "too old: last value 2021-03-13, 1826 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)". */
+export function tooOldNote(date: string, days: number, windowDays: number): string {
+  return `too old: last value ${date.slice(0, 10)}, ${days} days old, older than the ${windowDays}-day window (LAB_MAX_AGE_DAYS)`;
+}
+
 const missing = (note: string, items: ProvenanceItem[] = []): Resolved => ({ items, note });
 
 function latestOf(concept: ObservationConcept | 'egfr', provConcept: string): (pf: PatientFeatures) => Resolved {
@@ -97,7 +107,7 @@ function latestOf(concept: ObservationConcept | 'egfr', provConcept: string): (p
     const pts = concept === 'egfr' ? pf.egfr : pf.series[concept];
     if (pts.length > 0) {
       const p = pts[pts.length - 1];
-      return missing(`latest value is ${Math.round((pf.asOf.getTime() - p.t) / MS_PER_DAY)} days old (limit ${pf.options.latestMaxAgeDays})`, pointItems(provConcept, unit, p));
+      return missing(tooOldNote(p.date, daysOld(pf.asOf.getTime(), p.t), pf.options.latestMaxAgeDays), pointItems(provConcept, unit, p));
     }
     return missing('no usable value in the record');
   };
@@ -128,10 +138,17 @@ function activeWithClass(pf: PatientFeatures, cls: MedicationClass): MedicationF
   return pf.medications.filter((m) => m.classes.includes(cls));
 }
 
+/** Note of a medication flag that cannot be 0 because some active medicines are unidentified. */
+export function unresolvedMedicationNote(n: number): string {
+  return `unknown: ${n} active medication record${n === 1 ? '' : 's'} could not be identified (medicationReference not resolvable)`;
+}
+
 function medicationFlag(cls: MedicationClass): (pf: PatientFeatures) => Resolved {
   return (pf) => {
     const meds = activeWithClass(pf, cls);
     if (meds.length > 0) return { value: 1, items: meds.slice(0, MAX_PROVENANCE_ITEMS).map((m) => medicationItem(cls, m)) };
+    // An unidentified active medicine may be of this class: unknown, never "not taking it".
+    if (pf.medicationsUnresolved > 0) return missing(unresolvedMedicationNote(pf.medicationsUnresolved));
     return pf.typesPresent.medications ? { value: 0, items: [] } : { value: 0, items: [], note: 'no medication resources in the record; 0 assumed' };
   };
 }
@@ -141,6 +158,8 @@ function anyOf(...resolvers: ((pf: PatientFeatures) => Resolved)[]): (pf: Patien
     const all = resolvers.map((r) => r(pf));
     const hit = all.filter((r) => r.value === 1);
     if (hit.length > 0) return { value: 1, items: hit.flatMap((r) => r.items).slice(0, MAX_PROVENANCE_ITEMS) };
+    const unknown = all.find((r) => r.value === undefined);
+    if (unknown) return missing(unknown.note ?? 'unknown');
     const note = all.find((r) => r.note)?.note;
     return note ? { value: 0, items: [], note } : { value: 0, items: [] };
   };
@@ -244,7 +263,7 @@ function labileInr(pf: PatientFeatures): Resolved {
 
 function statinIntensityFeature(pf: PatientFeatures): Resolved {
   const statins = activeWithClass(pf, 'statin');
-  if (statins.length === 0) return { value: 0, items: [] };
+  if (statins.length === 0) return pf.medicationsUnresolved > 0 ? missing(unresolvedMedicationNote(pf.medicationsUnresolved)) : { value: 0, items: [] };
   const known = statins.filter((m) => m.statinIntensity !== undefined);
   if (known.length === 0) return missing('statin active but dose unknown', statins.map((m) => medicationItem('statin', m)));
   const best = known.reduce((a, b) => ((b.statinIntensity ?? 0) > (a.statinIntensity ?? 0) ? b : a));

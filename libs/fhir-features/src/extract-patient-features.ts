@@ -10,7 +10,8 @@ import { buildEgfrSeries, extractObservations, type ObservationTally } from './e
 import { extractPatient } from './extract-patient';
 import type { ExtractOptions, PatientFeaturesInternal } from './types';
 
-export const DEFAULT_LATEST_MAX_AGE_DAYS = 730;
+/** Same default as LAB_MAX_AGE_DAYS (services): one lab age window everywhere. */
+export const DEFAULT_LATEST_MAX_AGE_DAYS = 365;
 export const DEFAULT_WINDOW_DAYS = 1096;
 
 /**
@@ -41,7 +42,9 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
   const { series, smoking } = extractObservations(collected.observations, safeAsOf, tally);
   const egfr = buildEgfrSeries(series.creatinine, series.egfr_reported, patient, tally);
   const conditions = extractConditions(collected.conditions, collected.procedures, safeAsOf, tally);
-  const medications = extractMedications(collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally);
+  const meds = extractMedications(
+    collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally, collected.medicationDispenses,
+  );
   const dataQuality: PatientFeatures['dataQuality'] = { resourcesSeen: collected.seen, resourcesUsed: tally.used, excluded: tally.excluded };
   if (Object.keys(tally.corrected).length > 0) dataQuality.corrected = tally.corrected;
   return {
@@ -52,10 +55,11 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
     egfr,
     smoking,
     conditions,
-    medications,
+    medications: meds.facts,
+    medicationsUnresolved: meds.unresolved,
     typesPresent: {
       conditions: collected.conditions.length > 0,
-      medications: collected.medicationRequests.length + collected.medicationStatements.length > 0,
+      medications: collected.medicationRequests.length + collected.medicationStatements.length + collected.medicationDispenses.length > 0,
     },
     dataQuality,
   };

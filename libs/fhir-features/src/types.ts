@@ -45,7 +45,7 @@ export interface ConditionFact {
 }
 
 export interface MedicationFact {
-  resourceType: 'MedicationRequest' | 'MedicationStatement';
+  resourceType: 'MedicationRequest' | 'MedicationStatement' | 'MedicationDispense';
   rxcui?: string;
   display?: string;
   ingredients: string[];
@@ -69,6 +69,8 @@ export interface PatientInfo {
   birthMs?: number;
   ageYears?: number;
   deceased: boolean;
+  /** deceasedDateTime as recorded (when given and not after asOf). */
+  deceasedDate?: string;
   /** true/false when a US Core race extension is present; undefined when the record has none. */
   raceBlack?: boolean;
 }
@@ -92,7 +94,7 @@ export interface SeriesStats {
 export interface ExtractOptions {
   /**
    * Latest values older than this are not used for "latest X" features (they stay in provenance).
-   * @defaultValue 730 (days)
+   * @defaultValue 365 (days; the services pass LAB_MAX_AGE_DAYS)
    */
   latestMaxAgeDays?: number;
   /**
@@ -115,6 +117,11 @@ export interface PatientFeaturesInternal {
   conditions: Partial<Record<ConditionConcept, ConditionFact[]>>;
   /** Medications active at asOf. */
   medications: MedicationFact[];
+  /**
+   * Active medication entries whose medicine could not be identified (a medicationReference with no
+   * contained, bundled or _include-d Medication and no display): medication flags are then unknown.
+   */
+  medicationsUnresolved: number;
   /** Resource types that were present at all (so a 0 flag can say whether the record could show it). */
   typesPresent: { conditions: boolean; medications: boolean };
   dataQuality: DataQualityReport;

@@ -37,6 +37,11 @@ export const configSchema = z.object({
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
   /** Max resources accepted per gathered record. @defaultValue 50000 */
   MAX_RECORD_RESOURCES: z.coerce.number().int().min(1).default(50000),
+  /**
+   * Oldest lab result (days) a feature may use; the same variable and default as the scorer's, so
+   * extraction and card rules share one window (issue 11). @defaultValue 365
+   */
+  LAB_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Redis for distributed mode; unset = embedded mode. */
   REDIS_URL: z.string().optional(),
   /** Queue name prefix for BullMQ. */

@@ -16,11 +16,22 @@ export interface ScoringInputSource {
   draftOrders?: Bundle;
   /** order-select `selections` (Type/id). */
   selections?: string[];
+  /**
+   * LAB_MAX_AGE_DAYS: latest values older than this are not used by any feature (they stay in
+   * provenance, so cards can say what is there and why it was not used). @defaultValue 365
+   */
+  labMaxAgeDays?: number;
 }
+
+/** The eGFR trajectory (count, slope, change) looks back three years, or further when LAB_MAX_AGE_DAYS is longer. */
+export const TRAJECTORY_WINDOW_DAYS = 1096;
 
 export function buildScoringInput(src: ScoringInputSource): ScoringInput {
   const t0 = performance.now();
-  const features = extractPatientFeatures(src.resources, src.asOf);
+  const latestMaxAgeDays = src.labMaxAgeDays ?? 365;
+  const features = extractPatientFeatures(src.resources, src.asOf, {
+    latestMaxAgeDays, windowDays: Math.max(TRAJECTORY_WINDOW_DAYS, latestMaxAgeDays),
+  });
   for (const [reason, n] of Object.entries(features.dataQuality.excluded)) {
     if (n > 0) dataQualityExclusions.inc({ reason }, n);
   }

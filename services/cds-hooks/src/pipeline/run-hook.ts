@@ -13,11 +13,14 @@ import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
+import { readPatientStatus } from '@prognos/fhir-features';
 import { buildScoringInput } from './build-scoring-input';
+import { deceasedCard } from './deceased-card';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
-  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>;
+  'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
+  & Partial<Pick<Config, 'LAB_MAX_AGE_DAYS'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -54,11 +57,16 @@ export async function runHook(
   const sources = Object.fromEntries(Object.entries(record.keys).map(([k, r]) => [k, r.reason ? `${r.source}:${r.reason}` : r.source]));
 
   const draftOrders = request.context.draftOrders as Bundle | undefined;
-  const input = buildScoringInput({
+  // A deceased patient gets no prediction, order or referral: one card says so, nothing is scored.
+  const status = readPatientStatus(record.resources.filter((r) => r.resourceType === 'Patient'), asOf);
+  const input = status.deceased ? undefined : buildScoringInput({
     descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
+    labMaxAgeDays: deps.config.LAB_MAX_AGE_DAYS,
   });
 
-  const output = await scoreWithinDeadline(deps.engine, input, deadline, log);
+  const output = input
+    ? await scoreWithinDeadline(deps.engine, input, deadline, log)
+    : { cards: [deceasedCard(status, (draftOrders?.entry?.length ?? 0) > 0)], systemActions: undefined, executionProvider: 'none' };
   if (!output) {
     deadlineMisses.inc({ service });
     stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
