@@ -21,7 +21,7 @@ import { DRUGS, OUTCOMES } from './codes';
 import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createMedicationAction, pointScoreRiskAssessment } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
-import { readRenalLabs } from './renal';
+import { readRenalLabs, staleCreatinineLabel } from './renal';
 
 export const AF_STROKE_PREVENTION_ID = 'af-stroke-prevention';
 export const SCORE_VERSION = '1.0.0';
@@ -191,6 +191,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const dose = assessApixabanDose({
     ageYears: s.age, weightKg: s.ctx.get('weight_kg'),
     creatinineMgDl: labs.creatinine?.recent ? labs.creatinine.value : undefined,
+    creatinineUnknownAs: staleCreatinineLabel(viewFeatureSet(input, 'egfr-trajectory'), input.asOf),
   });
   const raSuggestion = scoreSuggestion(s, input.asOf);
   const common = [
@@ -238,6 +239,9 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       indicator: 'info',
       source: SOURCES.af2023,
       detail: markdown([
+        !s.anticoagulantKnown
+          ? `Anticoagulant status unknown: ${s.ctx.provenance('on_doac')?.note ?? s.ctx.provenance('on_warfarin')?.note ?? 'the medication list could not be read'}. No anticoagulant is suggested, since one may already be taken: check the medication list.`
+          : undefined,
         s.ctx.flag('on_warfarin') && !s.ctx.flag('on_doac')
           ? 'On warfarin: DOACs are recommended over warfarin unless moderate-severe rheumatic mitral stenosis or a mechanical heart valve is present (1, A).'
           : undefined,

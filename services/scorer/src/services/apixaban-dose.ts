@@ -9,6 +9,8 @@ export interface ApixabanDoseInput {
   weightKg?: number;
   /** Recent serum creatinine in mg/dL (undefined when absent or older than LAB_MAX_AGE_DAYS). */
   creatinineMgDl?: number;
+  /** How to name a missing creatinine (e.g. "serum creatinine (last 0.77 mg/dL on 2025-06-29, older than the 365-day window)"). */
+  creatinineUnknownAs?: string;
 }
 
 export interface ApixabanDoseAssessment {
@@ -18,6 +20,8 @@ export interface ApixabanDoseAssessment {
   reduce: boolean;
   /** Fewer than two met, but unknown inputs could make it two: the dose cannot be settled. */
   undetermined: boolean;
+  /** The creatinine criterion could not be checked (no recent result): a creatinine order helps. */
+  creatinineUnknown: boolean;
 }
 
 export const APIXABAN_CRITERIA = { ageYears: 80, weightKg: 60, creatinineMgDl: 1.5 } as const;
@@ -31,7 +35,7 @@ export function assessApixabanDose(input: ApixabanDoseInput): ApixabanDoseAssess
   };
   check(input.ageYears, (v) => v >= APIXABAN_CRITERIA.ageYears, `age ${Math.floor(input.ageYears ?? 0)} ≥ 80 years`, 'age');
   check(input.weightKg, (v) => v <= APIXABAN_CRITERIA.weightKg, `weight ${input.weightKg} kg ≤ 60 kg`, 'body weight');
-  check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, 'recent serum creatinine');
+  check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, input.creatinineUnknownAs ?? 'recent serum creatinine');
   const reduce = met.length >= 2;
-  return { met, unknown, reduce, undetermined: !reduce && met.length + unknown.length >= 2 };
+  return { met, unknown, reduce, undetermined: !reduce && met.length + unknown.length >= 2, creatinineUnknown: input.creatinineMgDl === undefined };
 }
