@@ -14,6 +14,11 @@ import type { DataQualityReport, DraftOrderSummary, FeatureVectorPayload } from 
 export const PATIENT_REFERENCE = 'urn:prognos:context:patient';
 export const ENCOUNTER_REFERENCE = 'urn:prognos:context:encounter';
 export const USER_REFERENCE = 'urn:prognos:context:user';
+/**
+ * RiskAssessment.basis placeholder: `urn:prognos:basis:<feature set>` stands for the observations
+ * that set's features were computed from; the HTTP side expands it to their references.
+ */
+export const BASIS_REFERENCE_PREFIX = 'urn:prognos:basis:';
 
 /**
  * An action as a scorer emits it. For `update`/`delete` of a draft order, `draftOrderIndex` names

@@ -20,6 +20,11 @@ export interface FeatureVector {
   /** 1 = present, 0 = missing. */
   present: Uint8Array;
   provenance: FeatureProvenance[];
+  /**
+   * Per feature, the 'Observation/<id>' references it was computed from (RiskAssessment.basis). In
+   * process only: toFeaturePayload leaves them out, so no id reaches a scorer or Redis.
+   */
+  refs: string[][];
 }
 
 interface Resolved {
@@ -27,6 +32,15 @@ interface Resolved {
   value?: number;
   items: ProvenanceItem[];
   note?: string;
+  /** Source references of a present value (see FeatureVector.refs). */
+  refs?: string[];
+}
+
+function pointRefs(p: SeriesPoint): string[] {
+  const out: string[] = [];
+  if (p.ref) out.push(p.ref);
+  if (p.basis?.ref) out.push(p.basis.ref);
+  return out;
 }
 
 /** Provenance items per feature are capped (newest kept) so payloads stay small on long records. */
@@ -103,7 +117,7 @@ function latestOf(concept: ObservationConcept | 'egfr', provConcept: string): (p
   const unit = concept === 'egfr' ? CONCEPT_UNITS.egfr_reported.unit : CONCEPT_UNITS[concept].unit;
   return (pf) => {
     const s = statsOf(pf, concept);
-    if (s.last) return { value: s.last.value, items: pointItems(provConcept, unit, s.last) };
+    if (s.last) return { value: s.last.value, items: pointItems(provConcept, unit, s.last), refs: pointRefs(s.last) };
     const pts = concept === 'egfr' ? pf.egfr : pf.series[concept];
     if (pts.length > 0) {
       const p = pts[pts.length - 1];
@@ -217,7 +231,7 @@ function renalAbnormal(pf: PatientFeatures): Resolved {
   const coded = conditionFacts(pf, ['dialysis', 'kidney_transplant', 'esrd']);
   if (coded.length > 0) return { value: 1, items: coded.slice(-MAX_PROVENANCE_ITEMS).map(conditionItem) };
   const cr = statsOf(pf, 'creatinine').last;
-  if (cr) return { value: cr.value >= HASBLED_CREATININE_MG_DL ? 1 : 0, items: pointItems('creatinine', CONCEPT_UNITS.creatinine.unit, cr) };
+  if (cr) return { value: cr.value >= HASBLED_CREATININE_MG_DL ? 1 : 0, items: pointItems('creatinine', CONCEPT_UNITS.creatinine.unit, cr), refs: pointRefs(cr) };
   return { value: 0, items: [], note: 'no recent creatinine; only coded dialysis/transplant checked' };
 }
 
@@ -282,7 +296,8 @@ function egfrStat(pick: (s: SeriesStats) => number | undefined, why: string): (p
     const v = pick(s);
     const w = windowItems('egfr', CONCEPT_UNITS.egfr_reported.unit, s);
     if (v === undefined) return missing(why, w.items);
-    return w.note ? { value: v, items: w.items, note: w.note } : { value: v, items: w.items };
+    const refs = s.window.flatMap(pointRefs);
+    return w.note ? { value: v, items: w.items, note: w.note, refs } : { value: v, items: w.items, refs };
   };
 }
 
@@ -373,21 +388,24 @@ export function buildFeatureSet(name: FeatureSetName, features: PatientFeatures)
   const values = new Float32Array(n);
   const present = new Uint8Array(n);
   const provenance: FeatureProvenance[] = new Array(n);
+  const refs: string[][] = new Array(n);
   const names: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const fname = def.features[i].name;
     names[i] = fname;
     const resolver = RESOLVERS[fname];
     const r: Resolved = resolver ? resolver(features) : missing('no resolver for this feature');
+    refs[i] = [];
     if (r.value !== undefined && Number.isFinite(r.value)) {
       values[i] = r.value;
       present[i] = 1;
+      if (r.refs) refs[i] = r.refs;
     }
     const prov: FeatureProvenance = { feature: fname, items: r.items };
     if (r.note) prov.note = r.note;
     provenance[i] = prov;
   }
-  return { set: def.name, version: def.version, names, values, present, provenance };
+  return { set: def.name, version: def.version, names, values, present, provenance, refs };
 }
 
 /** JSON-safe form for crossing process boundaries (missing values are 0 and flagged in `present`). */

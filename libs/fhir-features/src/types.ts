@@ -21,6 +21,11 @@ export interface SeriesPoint {
   basis?: SeriesPoint;
   /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted in DataQualityReport.corrected. */
   corrected?: string;
+  /**
+   * 'Observation/<id>' of the source, for RiskAssessment.basis. In process only: it never enters
+   * provenance or a scoring payload (the scorer sees no ids).
+   */
+  ref?: string;
 }
 
 export interface SmokingPoint {

@@ -3,7 +3,7 @@
  * never sees ids; this is where they come back in, just before the response leaves.
  */
 import type { Action, ActionDraft } from '@prognos/contracts';
-import { ENCOUNTER_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
+import { BASIS_REFERENCE_PREFIX, ENCOUNTER_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
 
 export interface BindingContext {
   patientId: string;
@@ -11,6 +11,31 @@ export interface BindingContext {
   userId?: string;
   /** context.draftOrders.entry[i].resource, in order. */
   draftOrders: Record<string, unknown>[];
+  /** Feature set -> Observation references, for `urn:prognos:basis:<set>` in RiskAssessment.basis. */
+  basis?: Record<string, string[]>;
+}
+
+/** Most references one RiskAssessment.basis lists (newest data first is not knowable here; a cap keeps cards small). */
+export const MAX_BASIS_REFERENCES = 50;
+
+/** `[{reference: 'urn:prognos:basis:set'}]` -> the set's references; unknown sets expand to nothing. */
+function expandBasis(list: unknown[], ctx: BindingContext): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    const ref = item && typeof item === 'object' ? (item as Record<string, unknown>).reference : undefined;
+    if (typeof ref === 'string' && ref.startsWith(BASIS_REFERENCE_PREFIX)) {
+      const refs = ctx.basis?.[ref.slice(BASIS_REFERENCE_PREFIX.length)] ?? [];
+      for (const r of refs) {
+        if (seen.has(r) || seen.size >= MAX_BASIS_REFERENCES) continue;
+        seen.add(r);
+        out.push({ reference: r });
+      }
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
 }
 
 export class UnboundReference extends Error {
@@ -36,7 +61,7 @@ export function bindPlaceholders<T>(value: T, ctx: BindingContext): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      for (const [k, x] of Object.entries(v)) out[k] = k === 'basis' && Array.isArray(x) ? walk(expandBasis(x, ctx)) : walk(x);
       return out;
     }
     return v;

@@ -26,7 +26,18 @@ export interface ScoringInputSource {
 /** The eGFR trajectory (count, slope, change) looks back three years, or further when LAB_MAX_AGE_DAYS is longer. */
 export const TRAJECTORY_WINDOW_DAYS = 1096;
 
+/** buildScoringInput's answer plus what stays on the HTTP side: RiskAssessment.basis references per feature set. */
+export interface ScoringInputWithBasis {
+  input: ScoringInput;
+  /** Feature set -> 'Observation/<id>' its present features were computed from (never sent to a scorer). */
+  basis: Record<string, string[]>;
+}
+
 export function buildScoringInput(src: ScoringInputSource): ScoringInput {
+  return buildScoringInputWithBasis(src).input;
+}
+
+export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInputWithBasis {
   const t0 = performance.now();
   const latestMaxAgeDays = src.labMaxAgeDays ?? 365;
   const features = extractPatientFeatures(src.resources, src.asOf, {
@@ -39,8 +50,12 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     if (n > 0) dataQualityCorrections.inc({ reason }, n);
   }
   const featureSets: ScoringInput['featureSets'] = {};
+  const basis: Record<string, string[]> = {};
   for (const name of src.descriptor.featureSets) {
-    featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
+    const vector = buildFeatureSet(name as FeatureSetName, features);
+    featureSets[name] = toFeaturePayload(vector);
+    const refs = [...new Set(vector.refs.flat())];
+    if (refs.length > 0) basis[name] = refs;
   }
   const input: ScoringInput = {
     correlationId: randomUUID(),
@@ -58,5 +73,5 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     }
   }
   stageDuration.observe({ service: src.descriptor.id, stage: 'extract' }, (performance.now() - t0) / 1000);
-  return input;
+  return { input, basis };
 }

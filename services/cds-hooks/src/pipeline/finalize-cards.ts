@@ -6,7 +6,7 @@
  * card that still fails is dropped. Every drop is counted (cardsDropped{service, reason}).
  */
 import { z } from 'zod';
-import type { Action, ActionDraft, Card, CardDraft } from '@prognos/contracts';
+import type { Action, ActionDraft, Card, CardDraft, Link } from '@prognos/contracts';
 import { actionSchema, cardSchema } from '@prognos/contracts';
 import { cardsDropped } from '../metrics';
 import { bindAction, bindPlaceholders, UnboundReference, type BindingContext } from './bind-references';
@@ -28,6 +28,8 @@ export function finalizeCards(
   drafts: CardDraft[],
   systemDrafts: ActionDraft[] | undefined,
   ctx: BindingContext,
+  /** A configured SMART app link (SMART_APP_LAUNCH_URL), appended to every card's links. */
+  smartLink?: Link,
 ): FinalizedResponse {
   const drop = (reason: string) => cardsDropped.inc({ service: serviceId, reason });
   const bindOrDrop = (a: ActionDraft): Action | undefined => {
@@ -62,6 +64,7 @@ export function finalizeCards(
       if (kept.length > 0) bound.suggestions = kept;
       else delete bound.selectionBehavior;
     }
+    if (smartLink) bound.links = [...((bound.links as Link[] | undefined) ?? []), smartLink];
     const pruned = pruneEmpty(bound);
     const parsed = cardSchema.safeParse(pruned);
     if (!parsed.success) { drop('invalid_card'); continue; }

@@ -14,13 +14,13 @@ import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
 import { readPatientStatus } from '@prognos/fhir-features';
-import { buildScoringInput } from './build-scoring-input';
+import { buildScoringInputWithBasis } from './build-scoring-input';
 import { deceasedCard } from './deceased-card';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
   'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
-  & Partial<Pick<Config, 'LAB_MAX_AGE_DAYS'>>;
+  & Partial<Pick<Config, 'LAB_MAX_AGE_DAYS' | 'SMART_APP_LAUNCH_URL' | 'SMART_APP_LABEL'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -59,10 +59,11 @@ export async function runHook(
   const draftOrders = request.context.draftOrders as Bundle | undefined;
   // A deceased patient gets no prediction, order or referral: one card says so, nothing is scored.
   const status = readPatientStatus(record.resources.filter((r) => r.resourceType === 'Patient'), asOf);
-  const input = status.deceased ? undefined : buildScoringInput({
+  const built = status.deceased ? undefined : buildScoringInputWithBasis({
     descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
     labMaxAgeDays: deps.config.LAB_MAX_AGE_DAYS,
   });
+  const input = built?.input;
 
   const output = input
     ? await scoreWithinDeadline(deps.engine, input, deadline, log)
@@ -80,7 +81,9 @@ export async function runHook(
     encounterId: request.context.encounterId,
     userId: request.context.userId,
     draftOrders: (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>),
-  });
+    basis: built?.basis,
+  }, deps.config.SMART_APP_LAUNCH_URL
+    ? { label: deps.config.SMART_APP_LABEL ?? 'Open in Prognos', url: deps.config.SMART_APP_LAUNCH_URL, type: 'smart' } : undefined);
   for (const { card } of finalized.cards) {
     cardsReturned.inc({ service, indicator: card.indicator });
     const n = card.suggestions?.length ?? 0;

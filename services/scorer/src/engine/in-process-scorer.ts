@@ -21,6 +21,7 @@ import { MicroBatcher } from '../runtime/micro-batcher';
 import { createModelSession, type ModelSession } from '../runtime/model-session';
 import { builtInServices } from '../services';
 import { buildModelRow, type NotComputedCode } from './build-model-row';
+import { completeRiskAssessments } from './complete-risk-assessments';
 
 export interface InProcessScorer extends ScoringEngine {
   readonly mode: 'embedded';
@@ -186,6 +187,7 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       const inferenceMs = anyRan ? Math.round((performance.now() - started) * 1000) / 1000 : 0;
       const predictions = results.flatMap((r) => r.records);
       const { cards, systemActions } = service.buildCards({ input, predictions, config });
+      completeRiskAssessments(cards, runs, input.asOf, config.RISK_METHOD_SYSTEM);
       return {
         correlationId: input.correlationId,
         serviceId: input.serviceId,

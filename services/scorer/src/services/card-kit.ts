@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CardDraft, Coding, Source, SuggestionDraft } from '@prognos/contracts';
+import { cardLinks } from './card-links';
 import { SYSTEM } from './codes';
 import { latestItem, type FeatureView } from './feature-view';
 
@@ -148,6 +149,10 @@ export function newCard(c: Omit<CardDraft, 'uuid' | 'selectionBehavior' | 'overr
 }): CardDraft {
   const { overrideReasons, selectionBehavior, suggestions, ...rest } = c;
   const card: CardDraft = { uuid: randomUUID(), ...rest, summary: clampSummary(c.summary) };
+  if (!card.links) {
+    const links = cardLinks(c.kind, c.source);
+    if (links.length > 0) card.links = links;
+  }
   if (suggestions && suggestions.length > 0) {
     card.suggestions = suggestions;
     card.selectionBehavior = selectionBehavior ?? 'at-most-one';
