@@ -243,6 +243,59 @@ describe('issue 11: the record as EHRs write it, through the HTTP service', () =
     });
   });
 
+  describe('card links and complete RiskAssessments', () => {
+    const ckd = patientRecord('ckd-g4-a3', 41);
+    type RA = { resourceType: string; basis?: { reference: string }[]; method?: { coding?: { system: string; code: string }[]; text?: string }; occurrenceDateTime?: string };
+    const riskAssessments = (cs: Card[]): RA[] => cs.flatMap((c) => c.suggestions ?? []).flatMap((s) => s.actions ?? [])
+      .map((a) => a.resource as RA).filter((r) => r?.resourceType === 'RiskAssessment');
+
+    it('links the calculator and the guideline, and files basis, method and occurrence', async () => {
+      const cs = await cards('ckd-progression', ckd);
+      const kfre = cs.find((c) => /kidney failure risk .* \(KFRE\)/.test(c.summary)) as Card & { links?: { label: string; url: string; type: string }[] };
+      expect(kfre).toBeDefined();
+      expect(kfre.links?.map((l) => l.url)).toEqual(['https://kidneyfailurerisk.com/', 'https://doi.org/10.1001/jama.2015.18202']);
+      expect(kfre.links?.every((l) => l.type === 'absolute')).toBe(true);
+      const ras = riskAssessments([kfre]);
+      expect(ras.length).toBeGreaterThan(0);
+      const observations = new Map(ckd.filter((r) => r.resourceType === 'Observation').map((o) => [`Observation/${o.id}`, o as { code?: { coding?: { code?: string }[] } }]));
+      for (const ra of ras) {
+        expect(ra.occurrenceDateTime).toBe(AS_OF.toISOString());
+        expect(ra.method?.coding).toBeUndefined(); // no RISK_METHOD_SYSTEM: text only, no made-up system
+        expect(ra.method?.text).toMatch(/KFRE .* v1\.0\.0/);
+        expect(ra.basis?.length).toBeGreaterThan(0);
+        // Every basis entry is an Observation of this record: the creatinine and urine ACR behind the inputs.
+        const codes = ra.basis!.map((b) => observations.get(b.reference)?.code?.coding?.[0]?.code);
+        expect(codes.every((c) => c !== undefined)).toBe(true);
+        expect(codes.some((c) => ['2160-0', '38483-4', '14682-9', '77140-2'].includes(c!))).toBe(true); // creatinine (mass or SI)
+        expect(codes.some((c) => c === '9318-7' || c === '14959-1' || c === '14958-3')).toBe(true);
+      }
+    });
+
+    it('adds the configured SMART app link and codes method in RISK_METHOD_SYSTEM', async () => {
+      const system = 'https://fhir.hospital.example/CodeSystem/risk-models';
+      const scorer3 = await createInProcessScorer(loadScorerConfig({ RISK_METHOD_SYSTEM: system }));
+      const app3 = await startTestApp({ engine: scorer3, services: scorer3.services(), now: () => AS_OF,
+        env: { HOOK_DEADLINE_MS: '20000', SMART_APP_LAUNCH_URL: 'https://apps.hospital.example/prognos/launch', SMART_APP_LABEL: 'Open Prognos' } });
+      try {
+        const patientId = patientOf(ckd).id!;
+        const res = await postJson(`${app3.url}/cds-services/ckd-progression`, {
+          hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/x', patientId },
+          prefetch: buildPrefetch(serviceTemplates('ckd-progression'), ckd, { patientId }),
+        });
+        expect(res.status).toBe(200);
+        const cs = res.body.cards as (Card & { links: { label: string; url: string; type: string }[] })[];
+        expect(cs.length).toBeGreaterThan(0);
+        for (const c of cs) expect(c.links.at(-1)).toEqual({ label: 'Open Prognos', url: 'https://apps.hospital.example/prognos/launch', type: 'smart' });
+        const ras = riskAssessments(cs);
+        expect(ras.length).toBeGreaterThan(0);
+        for (const ra of ras) expect(ra.method?.coding?.[0]).toMatchObject({ system, code: expect.stringMatching(/^kfre-[48]var-na$/) });
+      } finally {
+        await app3.close();
+        await scorer3.close();
+      }
+    });
+  });
+
   describe('old data and consistent wording', () => {
     const ckd = patientRecord('ckd-g3b-a3-t2d', 31);
 
