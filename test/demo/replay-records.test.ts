@@ -11,7 +11,18 @@ import {
 import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { createInProcessScorer, createScorerLogger, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { describeWithSharedData } from '../support/shared-data';
+import { recordAgeNote } from './record-age-note';
 import { demoDraftOrders, generatedRecords, syntheaRecords, type SampleRecord } from './sample-records';
+
+describe('the demo line for old records', () => {
+  it('says in one line why a record older than LAB_MAX_AGE_DAYS is not computable, and nothing for a current one', () => {
+    const now = new Date('2026-12-03T00:00:00Z');
+    expect(recordAgeNote(new Date('2021-03-13T00:00:00Z'), now, 365)).toBe(
+      'data ends 2021-03-13 (2091 days ago): results older than 365 days (LAB_MAX_AGE_DAYS) are not used, so most predictions are "not computable"; the generated patients show current data');
+    expect(recordAgeNote(new Date('2026-11-01T00:00:00Z'), now, 365)).toBeUndefined();
+    expect(recordAgeNote(new Date('2025-12-03T00:00:00Z'), now, 365)).toBeUndefined(); // exactly 365 days: still used
+  });
+});
 
 const SERVICE_IDS = ['ckd-progression', 'cardiovascular-risk', 'af-stroke-prevention', 'medication-safety'];
 
