@@ -20,6 +20,7 @@ import type { Config } from '../config';
 import { stageDuration } from '../metrics';
 import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, ScoringRequestError } from './queue-errors';
 import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
+import { startRetentionSweeper } from './retention-sweeper';
 import { scoringOutputSchema } from './scoring-output-schema';
 
 
@@ -165,6 +166,8 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     });
   };
   openQueue();
+  const sweeper = startRetentionSweeper(() => queue, () => !closed && producer.status === 'ready' && queueReady, keep.age,
+    (err) => log.debug({ err: err.message }, 'job retention sweep failed'));
 
   const events = new QueueEvents(queueName, {
     connection: { url: redisUrl, ...redisClientOptions('blocking') },
@@ -368,6 +371,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     async close() {
       if (closed) return;
       closed = true;
+      sweeper.stop();
       for (const [id, call] of [...pending]) {
         if (take(id, call)) call.reject(new ScoringRequestError('scoring engine is closing'));
       }
