@@ -80,8 +80,12 @@ function assess(input: ScoringInput, config: ScorerConfig): CkdState {
   const traj = viewFeatureSet(input, 'egfr-trajectory');
   const labs = readRenalLabs(traj, config.LAB_MAX_AGE_DAYS);
   const onKrt = ctx.flag('dialysis_or_transplant');
-  const ckdEvident = ctx.flag('ckd') || (labs.egfr !== undefined && labs.egfr.value < KFRE_MAX_EGFR)
-    || (labs.uacr !== undefined && labs.uacr.value >= 30);
+  // Any age of result: an eGFR or ACR older than LAB_MAX_AGE_DAYS is still evidence of CKD (its
+  // value comes from provenance, where the extractor keeps it).
+  const anyEgfr = labs.egfr?.value ?? staleLab(traj, 'egfr_last', input.asOf)?.value;
+  const anyUacr = labs.uacr?.value ?? staleLab(traj, 'uacr_last', input.asOf)?.value;
+  const ckdEvident = ctx.flag('ckd') || (anyEgfr !== undefined && anyEgfr < KFRE_MAX_EGFR)
+    || (anyUacr !== undefined && anyUacr >= 30);
   const kfreEligible = !onKrt && labs.egfr?.recent === true && labs.egfr.value < KFRE_MAX_EGFR && labs.uacr?.recent === true;
   // clinical-context only carries type 2 diabetes; the cha2ds2-vasc set carries diabetes of any type.
   const cha = viewFeatureSet(input, 'cha2ds2-vasc');
