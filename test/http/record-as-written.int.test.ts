@@ -7,7 +7,7 @@
  * at the record's end, rewritten into the shapes Epic and Cerner use.
  */
 import { randomUUID } from 'node:crypto';
-import type { Bundle, MedicationRequest, Patient, Resource } from '@medplum/fhirtypes';
+import type { Bundle, MedicationRequest, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { cdsResponseSchema } from '@prognos/contracts';
 import { generatePatient, type PatientProfile } from '@prognos/fhir-features';
 import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
@@ -307,6 +307,20 @@ describe('issue 11: the record as EHRs write it, through the HTTP service', () =
       expect(missing!.summary).toMatch(/^Kidney failure risk not computable: last eGFR \d+ on \d{4}-\d{2}-\d{2}, older than the 365-day window; order creatinine/);
       expect(missing!.detail).toMatch(/- eGFR: last \d+ mL\/min\/1\.73 m² on \d{4}-\d{2}-\d{2} \(\d+ days ago\), older than the 365-day window \(LAB_MAX_AGE_DAYS\); order a new test/);
       expect(missing!.detail).not.toMatch(/no result in the record/);
+    });
+
+    it('never lists an old creatinine as used while saying it is not known (apixaban dose check)', async () => {
+      const af = afPatientOnApixaban();
+      const creatinine = af.filter((r) => r.resourceType === 'Observation' && /"(2160-0|38483-4|14682-9)"/.test(JSON.stringify((r as Observation).code)))
+        .map((r) => Date.parse((r as Observation).effectiveDateTime!)).sort((a, b) => a - b);
+      now = new Date(creatinine.at(-1)! + 400 * DAY); // the last creatinine is 400 days old
+      const draft = { resourceType: 'MedicationRequest', id: 'draft-apx', status: 'draft', intent: 'order', subject: { reference: `Patient/${patientOf(af).id}` },
+        medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: APIXABAN_5, display: 'apixaban 5 MG Oral Tablet' }] },
+        dosageInstruction: [{ timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 5, unit: 'mg' } }] }] };
+      const cs = await cards('medication-safety', af, { context: { draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }] } } });
+      const text = cs.map(cardText).join('\n');
+      expect(text).not.toMatch(/Serum creatinine: \d/); // not in "Inputs used"
+      expect(text).toMatch(/recent serum creatinine \(last [\d.]+ mg\/dL on \d{4}-\d{2}-\d{2} is too old\)/);
     });
 
     it('one LAB_MAX_AGE_DAYS is honoured by extraction and rules alike', async () => {
