@@ -16,7 +16,7 @@ import { fhirQueries, medicationReferenceFetches, stageDuration, strayResources 
 import { checkRecordPatient, type KeyResources } from './check-record-patient';
 import { fhirGet, FhirQueryError, type FhirQueryFailure } from './fhir-client';
 import { isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
-import { unresolvedMedicationReferences } from './referenced-medications';
+import { MEDICATION_FETCH_CONCURRENCY, unresolvedMedicationReferences } from './referenced-medications';
 import { renderTemplate, TemplateError } from './render-template';
 
 /** How one prefetch key was satisfied. */
@@ -209,11 +209,11 @@ export async function gatherRecord(
       else anonymous.push(r);
     }
   }
-  if (base) await fetchReferencedMedications([...byRef.values(), ...anonymous], base, byRef, get, budget);
+  const missing = descriptor.requiredPrefetch.filter((k) => report[k]?.source === 'failed');
+  if (base && missing.length === 0) await fetchReferencedMedications([...byRef.values(), ...anonymous], base, byRef, get, budget);
   for (const t of timers) clearTimeout(t);
   stageDuration.observe({ service: descriptor.id, stage: 'gather' }, (performance.now() - start) / 1000);
 
-  const missing = descriptor.requiredPrefetch.filter((k) => report[k]?.source === 'failed');
   if (missing.length > 0) {
     const issue: OperationOutcomeIssue[] = missing.map((k) => ({
       severity: 'error',
@@ -244,7 +244,13 @@ async function fetchReferencedMedications(
   const refs = unresolvedMedicationReferences(resources);
   if (refs.length === 0) return;
   const signal = budget();
-  await Promise.all(refs.map(async (ref) => {
+  const queue = [...refs];
+  // A few reads at a time: one hook must not open a hundred connections to the EHR.
+  await Promise.all(Array.from({ length: Math.min(MEDICATION_FETCH_CONCURRENCY, queue.length) }, async () => {
+    for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) await fetchOne(ref);
+  }));
+
+  async function fetchOne(ref: string): Promise<void> {
     let url: URL | null;
     try {
       // An absolute reference is read only when it is under the client's FHIR base (SSRF policy).
@@ -262,7 +268,7 @@ async function fetchReferencedMedications(
     } catch {
       medicationReferenceFetches.inc({ outcome: 'failed' });
     }
-  }));
+  }
 }
 
 function describe(reason: string | undefined): string {

@@ -9,6 +9,8 @@ import type { Resource } from '@medplum/fhirtypes';
 
 /** Most Medication reads per hook (a record lists tens of medicines; more is hostile). */
 export const MAX_MEDICATION_FETCHES = 100;
+/** Medication reads in flight at once per hook. */
+export const MEDICATION_FETCH_CONCURRENCY = 8;
 
 const MEDICATION_USERS: ReadonlySet<string> = new Set(['MedicationRequest', 'MedicationStatement', 'MedicationDispense', 'MedicationAdministration']);
 const MEDICATION_REF = /(?:^|\/)(Medication\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
