@@ -24,7 +24,7 @@ export interface FeatureVector {
    * Per feature, the 'Observation/<id>' references it was computed from (RiskAssessment.basis). In
    * process only: toFeaturePayload leaves them out, so no id reaches a scorer or Redis.
    */
-  refs: string[][];
+  refs?: string[][];
 }
 
 interface Resolved {

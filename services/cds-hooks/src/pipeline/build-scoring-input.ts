@@ -54,7 +54,7 @@ export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInpu
   for (const name of src.descriptor.featureSets) {
     const vector = buildFeatureSet(name as FeatureSetName, features);
     featureSets[name] = toFeaturePayload(vector);
-    const refs = [...new Set(vector.refs.flat())];
+    const refs = [...new Set((vector.refs ?? []).flat())];
     if (refs.length > 0) basis[name] = refs;
   }
   const input: ScoringInput = {
