@@ -12,5 +12,5 @@ export function recordAgeNote(lastDataAt: Date, now: Date, labMaxAgeDays: number
   const days = Math.floor((now.getTime() - lastDataAt.getTime()) / DAY_MS);
   if (!(days > labMaxAgeDays)) return undefined;
   return `data ends ${lastDataAt.toISOString().slice(0, 10)} (${days} days ago): results older than ${labMaxAgeDays} days `
-    + '(LAB_MAX_AGE_DAYS) are not used, so most predictions are "not computable"; the generated patients show current data';
+    + '(LAB_MAX_AGE_DAYS) are not used, so most predictions are "not computable"; below it, the same record moved to end now';
 }
