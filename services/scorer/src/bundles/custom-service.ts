@@ -29,7 +29,9 @@ export function describeInputs(m: ModelManifest, payload: FeatureVectorPayload |
     const known = i >= 0 && payload.present[i] === 1;
     const items = payload.provenance.find((p) => p.feature === input.name)?.items ?? [];
     const date = items.map((it) => it.date).filter((d): d is string => !!d).sort().at(-1);
-    const value = known ? `${fmtValue(payload.values[i]!)}${input.unit === '1' ? '' : ` ${input.unit}`}` : 'missing';
+    // Ages in completed years, as every built-in card shows them (issue 11).
+    const shown = input.unit === 'a' ? String(Math.floor(payload.values[i]!)) : fmtValue(payload.values[i]!);
+    const value = known ? `${shown}${input.unit === '1' ? '' : ` ${input.unit === 'a' ? 'years' : input.unit}`}` : 'missing';
     return `- ${input.description ?? input.name}: ${value}${date ? ` (${date.slice(0, 10)})` : ''}`;
   }).join('\n');
 }
