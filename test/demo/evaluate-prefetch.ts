@@ -2,7 +2,7 @@
  * Answers CDS Hooks prefetch templates from a local record, as an EHR would from its FHIR server:
  * `Type/{{context.patientId}}` reads and `Type?param=...` searches with the query subset the
  * built-in templates use (token lists with system|code on `code`, `status`, `_sort=-date`,
- * `_count`; `patient` is implied because a record holds one patient).
+ * `_count`, `_include=...:medication`; `patient` is implied because a record holds one patient).
  */
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 
@@ -46,12 +46,13 @@ export function evaluatePrefetch(template: string, resources: Resource[], contex
   if (params.get('_sort') === '-date') hits = [...hits].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
   const count = Number(params.get('_count'));
   if (Number.isInteger(count) && count > 0) hits = hits.slice(0, count);
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: hits.length,
-    entry: hits.map((resource) => ({ resource: resource as unknown as Resource })),
-  };
+  const entry: NonNullable<Bundle['entry']> = hits.map((resource) => ({ resource: resource as unknown as Resource, search: { mode: 'match' as const } }));
+  // `_include=X:medication`: the Medications the matches reference, as a FHIR server adds them.
+  if (params.getAll('_include').some((inc) => inc.endsWith(':medication'))) {
+    const refs = new Set(hits.map((r) => (r.medicationReference as { reference?: string } | undefined)?.reference).filter((x): x is string => typeof x === 'string'));
+    for (const m of resources) if (m.resourceType === 'Medication' && refs.has(`Medication/${m.id}`)) entry.push({ resource: m, search: { mode: 'include' } });
+  }
+  return { resourceType: 'Bundle', type: 'searchset', total: hits.length, entry };
 }
 
 export function buildPrefetch(templates: Record<string, string>, resources: Resource[], context: Record<string, string>): Record<string, Resource | Bundle | null> {

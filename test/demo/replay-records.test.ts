@@ -11,7 +11,32 @@ import {
 import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { createInProcessScorer, createScorerLogger, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { describeWithSharedData } from '../support/shared-data';
+import type { Resource } from '@medplum/fhirtypes';
+import { recordAgeNote } from './record-age-note';
+import { daysToNow, shiftRecord } from './shift-record';
 import { demoDraftOrders, generatedRecords, syntheaRecords, type SampleRecord } from './sample-records';
+
+describe('the demo line for old records', () => {
+  it('says in one line why a record older than LAB_MAX_AGE_DAYS is not computable, and nothing for a current one', () => {
+    const now = new Date('2026-12-03T00:00:00Z');
+    expect(recordAgeNote(new Date('2021-03-13T00:00:00Z'), now, 365)).toBe(
+      'data ends 2021-03-13 (2091 days ago): results older than 365 days (LAB_MAX_AGE_DAYS) are not used, so most predictions are "not computable"; below it, the same record moved to end now');
+    expect(recordAgeNote(new Date('2026-11-01T00:00:00Z'), now, 365)).toBeUndefined();
+    expect(recordAgeNote(new Date('2025-12-03T00:00:00Z'), now, 365)).toBeUndefined(); // exactly 365 days: still used
+  });
+
+  it('moves every date of a record forward by whole days (birthDate too), and nothing else', () => {
+    const patient = { resourceType: 'Patient', id: '2021-01-01', birthDate: '1950-03-13', deceasedBoolean: false } as Resource;
+    const obs = { resourceType: 'Observation', id: 'o1', status: 'final', code: { coding: [{ code: '2160-0' }] }, effectiveDateTime: '2021-03-13T10:15:00+02:00', issued: '2021-03-13T12:00:00.000Z', valueQuantity: { value: 1.2 } } as Resource;
+    const days = daysToNow(new Date('2021-03-13T12:00:00Z'), new Date('2026-12-03T00:00:00Z'));
+    expect(days).toBe(2089);
+    const [p, o] = shiftRecord([patient, obs], days) as unknown as Record<string, unknown>[];
+    expect(p).toEqual({ resourceType: 'Patient', id: '2021-01-01', birthDate: '1955-12-01', deceasedBoolean: false });
+    expect(o!.effectiveDateTime).toBe('2026-12-01T08:15:00.000Z');
+    expect(o!.issued).toBe('2026-12-01T12:00:00.000Z');
+    expect(o!.code).toEqual({ coding: [{ code: '2160-0' }] });
+  });
+});
 
 const SERVICE_IDS = ['ckd-progression', 'cardiovascular-risk', 'af-stroke-prevention', 'medication-safety', 'pharmacogenomics'];
 

@@ -8,18 +8,23 @@
  *
  * Environment: PROGNOS_URL (default http://127.0.0.1:8080), PROGNOS_TOKEN (Bearer JWT when the
  * service verifies CDS client JWTs), DEMO_SYNTHEA_LIMIT (default 5), DEMO_DETAIL=1 to print card
- * detail. Only record labels are printed, never names or identifiers.
+ * detail, LAB_MAX_AGE_DAYS (default 365, as on the service) for the line that says why an old
+ * record's predictions are not computable. Only record labels are printed, never names or identifiers.
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { Card, CdsServiceDiscoveryEntry } from '@prognos/contracts';
 import { buildPrefetch } from './evaluate-prefetch';
+import { recordAgeNote } from './record-age-note';
+import { daysToNow, shiftRecord } from './shift-record';
 import { demoDraftOrders, generatedRecords, syntheaRecords, type SampleRecord } from './sample-records';
 
 const BASE = (process.env.PROGNOS_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const TOKEN = process.env.PROGNOS_TOKEN;
 const SYNTHEA_LIMIT = Number(process.env.DEMO_SYNTHEA_LIMIT ?? 5);
 const DETAIL = process.env.DEMO_DETAIL === '1';
+/** The service's lab window, for the "why not computable" line (set it as on the service). */
+const LAB_MAX_AGE_DAYS = Number(process.env.LAB_MAX_AGE_DAYS ?? 365);
 
 const color = process.stdout.isTTY
   ? { critical: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' }
@@ -109,6 +114,12 @@ async function main(): Promise<void> {
   let failures = 0;
   for (const record of records) {
     console.log(`${color.bold}▶ ${record.label}${color.reset} ${color.dim}(${record.resources.length} resources; the service scores as of now)${color.reset}`);
+    // record.asOf is one day after the record's last data.
+    const lastDataAt = new Date(record.asOf.getTime() - 86_400_000);
+    // A deceased patient's record says so on its own card; moving it forward would not change that.
+    const deceased = record.resources.some((r) => r.resourceType === 'Patient' && ((r as { deceasedBoolean?: boolean }).deceasedBoolean === true || (r as { deceasedDateTime?: string }).deceasedDateTime !== undefined));
+    const note = deceased ? undefined : recordAgeNote(lastDataAt, new Date(), LAB_MAX_AGE_DAYS);
+    if (note) console.log(`  ${color.dim}why: ${note}${color.reset}`);
     for (const service of services) {
       const drafts = service.hook === 'order-sign' || service.hook === 'order-select' ? demoDraftOrders(record.patientId, record.resources) : undefined;
       if (!drafts && service.hook !== 'patient-view') continue;
@@ -116,6 +127,19 @@ async function main(): Promise<void> {
       calls += 1;
       if (result.error) failures += 1;
       printCards(service.id, result);
+    }
+    if (note) {
+      // Beside it: the same record with its dates moved forward to end now (current data).
+      const days = daysToNow(lastDataAt, new Date());
+      const shifted = { ...record, resources: shiftRecord(record.resources, days) };
+      console.log(`  ${color.bold}the same record with its dates moved ${days} days forward (ending now):${color.reset}`);
+      for (const service of services) {
+        if (service.hook !== 'patient-view') continue;
+        const result = await callService(service, shifted).catch((e: Error) => ({ status: 0, cards: [], error: e.message, ms: 0 }));
+        calls += 1;
+        if (result.error) failures += 1;
+        printCards(service.id, result);
+      }
     }
     console.log('');
   }

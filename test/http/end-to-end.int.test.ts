@@ -45,12 +45,14 @@ describeWithSharedData('end to end: real scorer, real FHIR server, real HTTP', (
     const last = resources.filter((r) => r.resourceType === 'Observation')
       .map((r) => (r as { effectiveDateTime?: string }).effectiveDateTime ?? '').sort().pop() as string;
     asOf = new Date(new Date(last).getTime() + 86_400_000);
-    scorer = await createInProcessScorer(loadScorerConfig({}));
+    // This record's last lipid panel is 372 days before its last observation: a 2-year lab window
+    // (LAB_MAX_AGE_DAYS, one setting for extraction and rules) lets PCE use it.
+    scorer = await createInProcessScorer(loadScorerConfig({ LAB_MAX_AGE_DAYS: '730' }));
     fhir = await startFhirTestServer();
     await fhir.loadBundle(bundle);
     app = await startTestApp({
       engine: scorer, services: scorer.services(), now: () => asOf, logTo: log, feedbackStore: store,
-      env: { DEV_FHIR_SERVERS: fhir.baseUrl, HOOK_DEADLINE_MS: '20000', FHIR_QUERY_TIMEOUT_MS: '15000' },
+      env: { DEV_FHIR_SERVERS: fhir.baseUrl, HOOK_DEADLINE_MS: '20000', FHIR_QUERY_TIMEOUT_MS: '15000', LAB_MAX_AGE_DAYS: '730' },
     });
   });
   afterAll(async () => {

@@ -27,6 +27,11 @@ export const DAYS_BEFORE_PREFIX = 'urn:prognos:days-before:';
 export function daysBeforeToken(days: number): string {
   return `${DAYS_BEFORE_PREFIX}${Math.round(days)}`;
 }
+/**
+ * RiskAssessment.basis placeholder: `urn:prognos:basis:<feature set>` stands for the observations
+ * that set's features were computed from; the HTTP side expands it to their references.
+ */
+export const BASIS_REFERENCE_PREFIX = 'urn:prognos:basis:';
 
 /**
  * An action as a scorer emits it. For `update`/`delete` of a draft order, `draftOrderIndex` names

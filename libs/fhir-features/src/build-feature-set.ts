@@ -22,6 +22,11 @@ export interface FeatureVector {
   /** 1 = present, 0 = missing. */
   present: Uint8Array;
   provenance: FeatureProvenance[];
+  /**
+   * Per feature, the 'Observation/<id>' references it was computed from (RiskAssessment.basis). In
+   * process only: toFeaturePayload leaves them out, so no id reaches a scorer or Redis.
+   */
+  refs?: string[][];
 }
 
 interface Resolved {
@@ -29,6 +34,15 @@ interface Resolved {
   value?: number;
   items: ProvenanceItem[];
   note?: string;
+  /** Source references of a present value (see FeatureVector.refs). */
+  refs?: string[];
+}
+
+function pointRefs(p: SeriesPoint): string[] {
+  const out: string[] = [];
+  if (p.ref) out.push(p.ref);
+  if (p.basis?.ref) out.push(p.basis.ref);
+  return out;
 }
 
 /** Provenance items per feature are capped (newest kept) so payloads stay small on long records. */
@@ -89,17 +103,27 @@ function medicationItem(cls: string, m: MedicationFact): ProvenanceItem {
 }
 
 // ---------- resolver factories ----------
+/** Whole days between a result and asOf (completed days, the one rounding every card uses). */
+export function daysOld(asOfMs: number, t: number): number {
+  return Math.floor((asOfMs - t) / MS_PER_DAY);
+}
+
+/** "too old: last value 2021-03-13, 1826 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)". */
+export function tooOldNote(date: string, days: number, windowDays: number): string {
+  return `too old: last value ${date.slice(0, 10)}, ${days} days old, older than the ${windowDays}-day window (LAB_MAX_AGE_DAYS)`;
+}
+
 const missing = (note: string, items: ProvenanceItem[] = []): Resolved => ({ items, note });
 
 function latestOf(concept: ObservationConcept | 'egfr', provConcept: string): (pf: PatientFeatures) => Resolved {
   const unit = concept === 'egfr' ? CONCEPT_UNITS.egfr_reported.unit : CONCEPT_UNITS[concept].unit;
   return (pf) => {
     const s = statsOf(pf, concept);
-    if (s.last) return { value: s.last.value, items: pointItems(provConcept, unit, s.last) };
+    if (s.last) return { value: s.last.value, items: pointItems(provConcept, unit, s.last), refs: pointRefs(s.last) };
     const pts = concept === 'egfr' ? pf.egfr : pf.series[concept];
     if (pts.length > 0) {
       const p = pts[pts.length - 1];
-      return missing(`latest value is ${Math.round((pf.asOf.getTime() - p.t) / MS_PER_DAY)} days old (limit ${pf.options.latestMaxAgeDays})`, pointItems(provConcept, unit, p));
+      return missing(tooOldNote(p.date, daysOld(pf.asOf.getTime(), p.t), pf.options.latestMaxAgeDays), pointItems(provConcept, unit, p));
     }
     return missing('no usable value in the record');
   };
@@ -130,10 +154,17 @@ function activeWithClass(pf: PatientFeatures, cls: MedicationClass): MedicationF
   return pf.medications.filter((m) => m.classes.includes(cls));
 }
 
+/** Note of a medication flag that cannot be 0 because some active medicines are unidentified. */
+export function unresolvedMedicationNote(n: number): string {
+  return `unknown: ${n} active medication record${n === 1 ? '' : 's'} could not be identified (medicationReference not resolvable)`;
+}
+
 function medicationFlag(cls: MedicationClass): (pf: PatientFeatures) => Resolved {
   return (pf) => {
     const meds = activeWithClass(pf, cls);
     if (meds.length > 0) return { value: 1, items: meds.slice(0, MAX_PROVENANCE_ITEMS).map((m) => medicationItem(cls, m)) };
+    // An unidentified active medicine may be of this class: unknown, never "not taking it".
+    if (pf.medicationsUnresolved > 0) return missing(unresolvedMedicationNote(pf.medicationsUnresolved));
     return pf.typesPresent.medications ? { value: 0, items: [] } : { value: 0, items: [], note: 'no medication resources in the record; 0 assumed' };
   };
 }
@@ -143,6 +174,8 @@ function anyOf(...resolvers: ((pf: PatientFeatures) => Resolved)[]): (pf: Patien
     const all = resolvers.map((r) => r(pf));
     const hit = all.filter((r) => r.value === 1);
     if (hit.length > 0) return { value: 1, items: hit.flatMap((r) => r.items).slice(0, MAX_PROVENANCE_ITEMS) };
+    const unknown = all.find((r) => r.value === undefined);
+    if (unknown) return missing(unknown.note ?? 'unknown');
     const note = all.find((r) => r.note)?.note;
     return note ? { value: 0, items: [], note } : { value: 0, items: [] };
   };
@@ -200,7 +233,7 @@ function renalAbnormal(pf: PatientFeatures): Resolved {
   const coded = conditionFacts(pf, ['dialysis', 'kidney_transplant', 'esrd']);
   if (coded.length > 0) return { value: 1, items: coded.slice(-MAX_PROVENANCE_ITEMS).map(conditionItem) };
   const cr = statsOf(pf, 'creatinine').last;
-  if (cr) return { value: cr.value >= HASBLED_CREATININE_MG_DL ? 1 : 0, items: pointItems('creatinine', CONCEPT_UNITS.creatinine.unit, cr) };
+  if (cr) return { value: cr.value >= HASBLED_CREATININE_MG_DL ? 1 : 0, items: pointItems('creatinine', CONCEPT_UNITS.creatinine.unit, cr), refs: pointRefs(cr) };
   return { value: 0, items: [], note: 'no recent creatinine; only coded dialysis/transplant checked' };
 }
 
@@ -246,7 +279,7 @@ function labileInr(pf: PatientFeatures): Resolved {
 
 function statinIntensityFeature(pf: PatientFeatures): Resolved {
   const statins = activeWithClass(pf, 'statin');
-  if (statins.length === 0) return { value: 0, items: [] };
+  if (statins.length === 0) return pf.medicationsUnresolved > 0 ? missing(unresolvedMedicationNote(pf.medicationsUnresolved)) : { value: 0, items: [] };
   const known = statins.filter((m) => m.statinIntensity !== undefined);
   if (known.length === 0) return missing('statin active but dose unknown', statins.map((m) => medicationItem('statin', m)));
   const best = known.reduce((a, b) => ((b.statinIntensity ?? 0) > (a.statinIntensity ?? 0) ? b : a));
@@ -265,7 +298,8 @@ function egfrStat(pick: (s: SeriesStats) => number | undefined, why: string): (p
     const v = pick(s);
     const w = windowItems('egfr', CONCEPT_UNITS.egfr_reported.unit, s);
     if (v === undefined) return missing(why, w.items);
-    return w.note ? { value: v, items: w.items, note: w.note } : { value: v, items: w.items };
+    const refs = s.window.flatMap(pointRefs);
+    return w.note ? { value: v, items: w.items, note: w.note, refs } : { value: v, items: w.items, refs };
   };
 }
 
@@ -359,21 +393,24 @@ export function buildFeatureSet(name: FeatureSetName, features: PatientFeatures)
   const values = new Float32Array(n);
   const present = new Uint8Array(n);
   const provenance: FeatureProvenance[] = new Array(n);
+  const refs: string[][] = new Array(n);
   const names: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const fname = def.features[i].name;
     names[i] = fname;
     const resolver = RESOLVERS[fname];
     const r: Resolved = resolver ? resolver(features) : missing('no resolver for this feature');
+    refs[i] = [];
     if (r.value !== undefined && Number.isFinite(r.value)) {
       values[i] = r.value;
       present[i] = 1;
+      if (r.refs) refs[i] = r.refs;
     }
     const prov: FeatureProvenance = { feature: fname, items: r.items };
     if (r.note) prov.note = r.note;
     provenance[i] = prov;
   }
-  return { set: def.name, version: def.version, names, values, present, provenance };
+  return { set: def.name, version: def.version, names, values, present, provenance, refs };
 }
 
 /** JSON-safe form for crossing process boundaries (missing values are 0 and flagged in `present`). */

@@ -17,6 +17,8 @@ export interface CollectedRecord {
   conditions: Json[];
   medicationRequests: Json[];
   medicationStatements: Json[];
+  /** MedicationDispense resources (pharmacy records: Cerner and Epic expose them). */
+  medicationDispenses: Json[];
   procedures: Json[];
   /** AllergyIntolerance resources (clinical safety screening). */
   allergies: Json[];
@@ -41,7 +43,7 @@ interface Frame {
 
 export function collectResources(record: unknown): CollectedRecord {
   const out: CollectedRecord = {
-    patients: [], observations: [], conditions: [], medicationRequests: [], medicationStatements: [], procedures: [], allergies: [],
+    patients: [], observations: [], conditions: [], medicationRequests: [], medicationStatements: [], medicationDispenses: [], procedures: [], allergies: [],
     medications: new Map(), seen: 0, excluded: {},
   };
   // Per-type id sets: no string concatenation per resource.
@@ -101,6 +103,7 @@ export function collectResources(record: unknown): CollectedRecord {
       case 'Condition': out.conditions.push(obj); break;
       case 'MedicationRequest': out.medicationRequests.push(obj); break;
       case 'MedicationStatement': out.medicationStatements.push(obj); break;
+      case 'MedicationDispense': out.medicationDispenses.push(obj); break;
       case 'Procedure': out.procedures.push(obj); break;
       case 'Patient': out.patients.push(obj); break;
       case 'AllergyIntolerance': out.allergies.push(obj); break;

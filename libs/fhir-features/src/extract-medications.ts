@@ -1,6 +1,8 @@
 /**
- * MedicationRequest / MedicationStatement -> medications active at asOf, resolved through the static
- * RxNorm table (medicationCodeableConcept, or a contained / referenced Medication).
+ * MedicationRequest / MedicationStatement / MedicationDispense -> medications active at asOf, resolved
+ * through the static RxNorm table (medicationCodeableConcept, or a contained / bundled / _include-d
+ * Medication, or the reference's display). A reference that cannot be followed is counted as an
+ * unknown medicine, never read as "not taking it".
  *
  * Active at asOf:
  *  - MedicationRequest: authoredOn <= asOf and either status 'active' with no
@@ -8,36 +10,108 @@
  *    end after asOf (it was active then). Other statuses are not active.
  *  - MedicationStatement: status active/intended/completed/stopped with an effective period that
  *    covers asOf (start <= asOf, end absent or >= asOf; completed/stopped need an end).
+ *  - MedicationDispense: status completed/in-progress, handed over (else prepared) <= asOf and
+ *    hand-over + daysSupply >= asOf.
  */
 import { resolveMedication, statinIntensity, type ResolvedMedication } from './codes/resolve-medication';
 import { readDosage } from './dosage';
-import { asArray, asObject, asString, codingsOf, isoDate, own, parseFhirDate, textOf, type Json } from './fhir-read';
+import { asArray, asFiniteNumber, asObject, asString, codingsOf, isoDate, MS_PER_DAY, own, parseFhirDate, textOf, type Coding, type Json } from './fhir-read';
 import { bump, type ObservationTally } from './extract-observations';
 import type { MedicationFact } from './types';
 
-/** The medication of a request/statement: CodeableConcept, or contained / bundled Medication. */
-export function medicationConceptOf(res: Json, medications: ReadonlyMap<string, Json>): unknown {
-  const cc = own(res, 'medicationCodeableConcept');
-  if (cc !== undefined) return cc;
-  const ref = asObject(own(res, 'medicationReference'));
-  const target = ref ? asString(ref.reference) : undefined;
-  if (!target) return undefined;
-  if (target.startsWith('#')) {
-    const id = target.slice(1);
+/**
+ * What the record says about the medication of one request / statement / dispense:
+ * - `resolved`: an ingredient we track (RxNorm table code or ingredient / brand name);
+ * - `not_tracked`: the medicine is named (code, text or reference display) but is none we track;
+ * - `unresolved`: a medicationReference that leads nowhere (no contained or bundled Medication,
+ *   no display) or an empty concept: the medicine is unknown, so "not taking X" cannot be said.
+ */
+export type MedicationResolution =
+  | { status: 'resolved'; medication: ResolvedMedication }
+  | { status: 'not_tracked' }
+  | { status: 'unresolved' };
+
+const UNRESOLVED: MedicationResolution = { status: 'unresolved' };
+const NOT_TRACKED: MedicationResolution = { status: 'not_tracked' };
+
+/** The Medication a reference points at: '#id' in `contained`, else the gathered Medications (Type/id, absolute URL, fullUrl). */
+export function referencedMedication(res: Json, reference: string, medications: ReadonlyMap<string, Json>): Json | undefined {
+  if (reference.startsWith('#')) {
+    const id = reference.slice(1);
     for (const c of asArray(own(res, 'contained')) ?? []) {
       const m = asObject(c);
-      if (m && m.resourceType === 'Medication' && m.id === id) return m.code;
+      if (m && m.resourceType === 'Medication' && m.id === id) return m;
     }
     return undefined;
   }
-  const med = medications.get(target) ?? medications.get(target.replace(/^.*\/(Medication\/[^/]+)$/, '$1'));
-  return med ? own(med, 'code') : undefined;
+  const direct = medications.get(reference);
+  if (direct) return direct;
+  // 'https://ehr/fhir/R4/Medication/123' or 'Medication/123/_history/2' -> 'Medication/123'.
+  const m = /(?:^|\/)(Medication\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(reference);
+  return m ? medications.get(m[1]) : undefined;
 }
 
+function fromConcept(concept: unknown, fallbackText?: string): MedicationResolution | undefined {
+  const codings = codingsOf(concept);
+  const text = textOf(concept) ?? fallbackText;
+  if (codings.length === 0 && !text) return undefined;
+  const resolved = resolveMedication(codings, text);
+  return resolved ? { status: 'resolved', medication: resolved } : NOT_TRACKED;
+}
+
+/** A Medication resource: its code, else its ingredients (itemCodeableConcept / itemReference display), else the reference display. */
+function fromMedication(med: Json, display: string | undefined): MedicationResolution {
+  const byCode = fromConcept(own(med, 'code'), display);
+  if (byCode?.status === 'resolved') return byCode;
+  const codings: Coding[] = [];
+  const texts: string[] = [];
+  for (const raw of asArray(own(med, 'ingredient')) ?? []) {
+    const ing = asObject(raw);
+    if (!ing) continue;
+    const item = asObject(ing.itemCodeableConcept);
+    if (item) {
+      codings.push(...codingsOf(item));
+      const t = textOf(item);
+      if (t) texts.push(t);
+    }
+    const itemRef = asObject(ing.itemReference);
+    const d = itemRef ? asString(itemRef.display) : undefined;
+    if (d) texts.push(d);
+  }
+  if (codings.length > 0 || texts.length > 0) {
+    const resolved = resolveMedication(codings, texts.join(' / ') || undefined);
+    if (resolved) return { status: 'resolved', medication: resolved };
+    return NOT_TRACKED;
+  }
+  if (byCode) return byCode;
+  if (display) {
+    const byDisplay = resolveMedication([], display);
+    return byDisplay ? { status: 'resolved', medication: byDisplay } : NOT_TRACKED;
+  }
+  return UNRESOLVED;
+}
+
+/** Resolves medicationCodeableConcept or medicationReference (contained, bundled / _include-d, or its display). */
+export function resolveMedicationOf(res: Json, medications: ReadonlyMap<string, Json>): MedicationResolution {
+  const cc = own(res, 'medicationCodeableConcept');
+  if (cc !== undefined) return fromConcept(cc) ?? UNRESOLVED;
+  const ref = asObject(own(res, 'medicationReference'));
+  if (!ref) return UNRESOLVED;
+  const target = asString(ref.reference);
+  const display = asString(ref.display)?.trim() || undefined;
+  const med = target ? referencedMedication(res, target, medications) : undefined;
+  if (med) return fromMedication(med, display);
+  if (display) {
+    const resolved = resolveMedication([], display);
+    return resolved ? { status: 'resolved', medication: resolved } : NOT_TRACKED;
+  }
+  return UNRESOLVED;
+}
+
+/** The resolved medication of a resource when it is one we track (kept for callers of the old API). */
 export function resolveFromResource(res: Json, medications: ReadonlyMap<string, Json>): ResolvedMedication | undefined {
-  const concept = medicationConceptOf(res, medications);
-  if (concept === undefined) return undefined;
-  return resolveMedication(codingsOf(concept), textOf(concept));
+  const r = resolveMedicationOf(res, medications);
+  return r.status === 'resolved' ? r.medication : undefined;
 }
 
 function toFact(resourceType: MedicationFact['resourceType'], resolved: ResolvedMedication, t: number, dosage: unknown): MedicationFact {
@@ -58,20 +132,44 @@ function toFact(resourceType: MedicationFact['resourceType'], resolved: Resolved
   return fact;
 }
 
+/** Active medications, and how many active entries name a medicine that could not be identified. */
+export interface MedicationExtraction {
+  facts: MedicationFact[];
+  /** Active requests / statements / dispenses whose medicine is unknown (unresolvable reference). */
+  unresolved: number;
+}
+
+/** Days of a MedicationDispense.daysSupply (UCUM d / day / days), when given. */
+function daysSupplyOf(dispense: Json): number | undefined {
+  const q = asObject(own(dispense, 'daysSupply'));
+  const v = q ? asFiniteNumber(q.value) : undefined;
+  if (v === undefined || v <= 0) return undefined;
+  const unit = (asString(q!.code) ?? asString(q!.unit) ?? 'd').toLowerCase();
+  return unit === 'd' || unit === 'day' || unit === 'days' ? v : undefined;
+}
+
 export function extractMedications(
   requests: readonly Json[],
   statements: readonly Json[],
   medications: ReadonlyMap<string, Json>,
   asOfMs: number,
   tally: ObservationTally,
-): MedicationFact[] {
+  dispenses: readonly Json[] = [],
+): MedicationExtraction {
   const out: MedicationFact[] = [];
+  let unresolved = 0;
+  /** Resolves an entry already known to be active at asOf; counts an unknown medicine. */
+  const take = (res: Json, type: MedicationFact['resourceType'], t: number, dosage: unknown): void => {
+    const r = resolveMedicationOf(res, medications);
+    if (r.status === 'unresolved') { unresolved++; bump(tally.excluded, 'medication_unresolved'); return; }
+    if (r.status === 'not_tracked') return;
+    out.push(toFact(type, r.medication, t, dosage));
+    tally.used++;
+  };
   for (const req of requests) {
     try {
       const status = asString(own(req, 'status'));
       if (status === 'entered-in-error') { bump(tally.excluded, 'refuted_or_entered_in_error'); continue; }
-      const resolved = resolveFromResource(req, medications);
-      if (!resolved) continue;
       const t = parseFhirDate(own(req, 'authoredOn'));
       if (Number.isFinite(t) && t > asOfMs) { bump(tally.excluded, 'after_as_of'); continue; }
       const validity = asObject(asObject(own(req, 'dispenseRequest'))?.validityPeriod);
@@ -80,8 +178,7 @@ export function extractMedications(
         ? !(Number.isFinite(end) && end < asOfMs)
         : (status === 'completed' || status === 'stopped') && Number.isFinite(end) && end >= asOfMs;
       if (!active) continue;
-      out.push(toFact('MedicationRequest', resolved, t, own(req, 'dosageInstruction')));
-      tally.used++;
+      take(req, 'MedicationRequest', t, own(req, 'dosageInstruction'));
     } catch {
       bump(tally.excluded, 'malformed_resource');
     }
@@ -91,8 +188,6 @@ export function extractMedications(
       const status = asString(own(st, 'status'));
       if (status === 'entered-in-error') { bump(tally.excluded, 'refuted_or_entered_in_error'); continue; }
       if (status !== 'active' && status !== 'intended' && status !== 'completed' && status !== 'stopped') continue;
-      const resolved = resolveFromResource(st, medications);
-      if (!resolved) continue;
       const period = asObject(own(st, 'effectivePeriod'));
       let start = parseFhirDate(own(st, 'effectiveDateTime'));
       if (!Number.isFinite(start) && period) start = parseFhirDate(period.start);
@@ -101,11 +196,28 @@ export function extractMedications(
       if (Number.isFinite(t) && t > asOfMs) { bump(tally.excluded, 'after_as_of'); continue; }
       const covers = Number.isFinite(end) ? end >= asOfMs : status === 'active' || status === 'intended';
       if (!covers) continue;
-      out.push(toFact('MedicationStatement', resolved, t, own(st, 'dosage')));
-      tally.used++;
+      take(st, 'MedicationStatement', t, own(st, 'dosage'));
     } catch {
       bump(tally.excluded, 'malformed_resource');
     }
   }
-  return out;
+  // A dispense is active from hand-over for its days' supply; without daysSupply its span is unknown
+  // and it is not counted (neither as taking nor as not taking: requests and statements decide).
+  for (const d of dispenses) {
+    try {
+      const status = asString(own(d, 'status'));
+      if (status === 'entered-in-error') { bump(tally.excluded, 'refuted_or_entered_in_error'); continue; }
+      if (status !== 'completed' && status !== 'in-progress') continue;
+      let t = parseFhirDate(own(d, 'whenHandedOver'));
+      if (!Number.isFinite(t)) t = parseFhirDate(own(d, 'whenPrepared'));
+      if (!Number.isFinite(t)) continue;
+      if (t > asOfMs) { bump(tally.excluded, 'after_as_of'); continue; }
+      const days = daysSupplyOf(d);
+      if (days === undefined || t + days * MS_PER_DAY < asOfMs) continue;
+      take(d, 'MedicationDispense', t, own(d, 'dosageInstruction'));
+    } catch {
+      bump(tally.excluded, 'malformed_resource');
+    }
+  }
+  return { facts: out, unresolved };
 }

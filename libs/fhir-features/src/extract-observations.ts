@@ -92,6 +92,7 @@ export function extractObservations(
   const series = emptySeries();
   const smoking: SmokingPoint[] = [];
 
+  let ref: string | undefined;
   const addValue = (concept: ObservationConcept, quantity: unknown, t: number, date: string, display: string | undefined, loinc?: string): boolean => {
     const q = asObject(quantity);
     const raw = q ? asFiniteNumber(q.value) : undefined;
@@ -112,12 +113,15 @@ export function extractObservations(
     }
     if (display) point.display = display;
     if (concept === 'egfr_reported' && loinc) point.code = loinc;
+    if (ref) point.ref = ref;
     series[concept].push(point);
     return true;
   };
 
   for (const obs of observations) {
     try {
+      const id = own(obs, 'id');
+      ref = typeof id === 'string' ? `Observation/${id}` : undefined;
       const look = lookupCode(own(obs, 'code'));
       if (!look) {
         if (asObject(own(obs, 'code')) === undefined) bump(tally.excluded, 'malformed_resource');

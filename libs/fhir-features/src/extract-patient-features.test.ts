@@ -91,7 +91,7 @@ describe('observations', () => {
   it('leaves latest values older than the look-back limit out of the vector but in provenance', () => {
     const v = buildFeatureSet('kfre-4var', extractPatientFeatures([obs('9318-7', 40, 'mg/g', '2015-01-01')], AS_OF));
     expect(v.present[3]).toBe(0);
-    expect(v.provenance[3].note).toMatch(/days old \(limit 730\)/);
+    expect(v.provenance[3].note).toBe('too old: last value 2015-01-01, 1826 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)');
     expect(v.provenance[3].items[0].value).toBe(40);
   });
 });

@@ -12,7 +12,8 @@ import { extractGenomics } from './pgx/extract-genomics';
 import { extractSafetyFacts } from './extract-safety-facts';
 import type { ExtractOptions, PatientFeaturesInternal } from './types';
 
-export const DEFAULT_LATEST_MAX_AGE_DAYS = 730;
+/** Same default as LAB_MAX_AGE_DAYS (services): one lab age window everywhere. */
+export const DEFAULT_LATEST_MAX_AGE_DAYS = 365;
 export const DEFAULT_WINDOW_DAYS = 1096;
 
 /**
@@ -44,7 +45,9 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
   const egfr = buildEgfrSeries(series.creatinine, series.egfr_reported, patient, tally);
   const genomics = extractGenomics(collected.observations, safeAsOf, tally);
   const conditions = extractConditions(collected.conditions, collected.procedures, safeAsOf, tally);
-  const medications = extractMedications(collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally);
+  const meds = extractMedications(
+    collected.medicationRequests, collected.medicationStatements, collected.medications, safeAsOf, tally, collected.medicationDispenses,
+  );
   const safety = extractSafetyFacts(collected, safeAsOf, tally);
   const dataQuality: PatientFeatures['dataQuality'] = { resourcesSeen: collected.seen, resourcesUsed: tally.used, excluded: tally.excluded };
   if (Object.keys(tally.corrected).length > 0) dataQuality.corrected = tally.corrected;
@@ -56,11 +59,12 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
     egfr,
     smoking,
     conditions,
-    medications,
+    medications: meds.facts,
+    medicationsUnresolved: meds.unresolved,
     safety,
     typesPresent: {
       conditions: collected.conditions.length > 0,
-      medications: collected.medicationRequests.length + collected.medicationStatements.length > 0,
+      medications: collected.medicationRequests.length + collected.medicationStatements.length + collected.medicationDispenses.length > 0,
     },
     dataQuality,
     genomics,

@@ -43,6 +43,9 @@ export function extractPatient(patient: Json | undefined, asOfMs: number): Patie
   }
   if (own(patient, 'deceasedBoolean') === true) info.deceased = true;
   const deceasedMs = parseFhirDate(own(patient, 'deceasedDateTime'));
-  if (Number.isFinite(deceasedMs) && deceasedMs <= asOfMs) info.deceased = true;
+  if (Number.isFinite(deceasedMs) && deceasedMs <= asOfMs) {
+    info.deceased = true;
+    info.deceasedDate = own(patient, 'deceasedDateTime') as string;
+  }
   return info;
 }

@@ -5,6 +5,7 @@
 export { extractPatientFeatures, DEFAULT_LATEST_MAX_AGE_DAYS, DEFAULT_WINDOW_DAYS, type PatientFeatures } from './extract-patient-features';
 export { buildFeatureSet, toFeaturePayload, timeInTherapeuticRange, type FeatureVector } from './build-feature-set';
 export { summarizeDraftOrders } from './summarize-draft-orders';
+export { readPatientStatus, type PatientStatus } from './patient-status';
 export { ckdEpi2021, creatinineForEgfr } from './ckd-epi-2021';
 export { aggregateSeries, slopePerYear } from './aggregate-series';
 export { ifccToNgsp, ngspToIfcc, toCanonical } from './units/normalize-unit';

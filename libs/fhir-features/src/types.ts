@@ -25,6 +25,11 @@ export interface SeriesPoint {
   code?: string;
   /** Data-quality correction applied to this value (e.g. 'egfr_unit_label_ml_min'); counted in DataQualityReport.corrected. */
   corrected?: string;
+  /**
+   * 'Observation/<id>' of the source, for RiskAssessment.basis. In process only: it never enters
+   * provenance or a scoring payload (the scorer sees no ids).
+   */
+  ref?: string;
 }
 
 export interface SmokingPoint {
@@ -49,7 +54,7 @@ export interface ConditionFact {
 }
 
 export interface MedicationFact {
-  resourceType: 'MedicationRequest' | 'MedicationStatement';
+  resourceType: 'MedicationRequest' | 'MedicationStatement' | 'MedicationDispense';
   rxcui?: string;
   display?: string;
   ingredients: string[];
@@ -73,6 +78,8 @@ export interface PatientInfo {
   birthMs?: number;
   ageYears?: number;
   deceased: boolean;
+  /** deceasedDateTime as recorded (when given and not after asOf). */
+  deceasedDate?: string;
   /** true/false when a US Core race extension is present; undefined when the record has none. */
   raceBlack?: boolean;
   /** US Core race OMB category codes present (e.g. 2028-9 Asian, 2054-5 Black, 2106-3 White). */
@@ -98,7 +105,7 @@ export interface SeriesStats {
 export interface ExtractOptions {
   /**
    * Latest values older than this are not used for "latest X" features (they stay in provenance).
-   * @defaultValue 730 (days)
+   * @defaultValue 365 (days; the services pass LAB_MAX_AGE_DAYS)
    */
   latestMaxAgeDays?: number;
   /**
@@ -123,6 +130,11 @@ export interface PatientFeaturesInternal {
   medications: MedicationFact[];
   /** Facts for the clinical safety screening stage (extract-safety-facts.ts). */
   safety: SafetyFacts;
+  /**
+   * Active medication entries whose medicine could not be identified (a medicationReference with no
+   * contained, bundled or _include-d Medication and no display): medication flags are then unknown.
+   */
+  medicationsUnresolved: number;
   /** Resource types that were present at all (so a 0 flag can say whether the record could show it). */
   typesPresent: { conditions: boolean; medications: boolean };
   dataQuality: DataQualityReport;

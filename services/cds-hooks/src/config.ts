@@ -41,6 +41,15 @@ export const configSchema = z.object({
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
   /** Max resources accepted per gathered record. @defaultValue 50000 */
   MAX_RECORD_RESOURCES: z.coerce.number().int().min(1).default(50000),
+  /**
+   * Oldest lab result (days) a feature may use; the same variable and default as the scorer's, so
+   * extraction and card rules share one window (issue 11). @defaultValue 365
+   */
+  LAB_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** SMART app launch URL added to every card as a `smart` link (CDS Hooks 2.0 §Link); unset = none. */
+  SMART_APP_LAUNCH_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Label of that link. @defaultValue 'Open in Prognos' */
+  SMART_APP_LABEL: z.string().min(1).max(80).default('Open in Prognos'),
   /** Redis for distributed mode; unset = embedded mode. */
   REDIS_URL: z.string().optional(),
   /** Queue name prefix for BullMQ. */

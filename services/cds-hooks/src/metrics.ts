@@ -129,3 +129,17 @@ export const modelLoadSeconds = getOrCreateMetric('prognos_model_load_seconds', 
   help: 'Time each loaded model took to load, seconds',
   labelNames: ['model'] as const,
 }));
+
+/** Resources dropped from a record because they belong to another patient than context.patientId (issue 11). */
+export const strayResources = getOrCreateMetric('prognos_stray_resources_total', () => new client.Counter({
+  name: 'prognos_stray_resources_total',
+  help: 'Prefetched or fetched resources dropped because their subject/patient is not the context patient, by service and resource type',
+  labelNames: ['service', 'resource_type'] as const,
+}));
+
+/** Medications fetched from the FHIR server to resolve medicationReference (outcome: ok, missing, failed). */
+export const medicationReferenceFetches = getOrCreateMetric('prognos_medication_reference_fetches_total', () => new client.Counter({
+  name: 'prognos_medication_reference_fetches_total',
+  help: 'Medication resources fetched to resolve medicationReference, by outcome',
+  labelNames: ['outcome'] as const,
+}));

@@ -25,6 +25,12 @@ export const scorerConfigSchema = z.object({
   CUSTOM_MODELS_DIR: z.string().optional(),
   /** Maximum age of a lab result used for a prediction, days. @defaultValue 365 */
   LAB_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /**
+   * Canonical URL of the CodeSystem that identifies models in RiskAssessment.method.coding (the
+   * deployment's own, e.g. https://fhir.hospital.example/CodeSystem/risk-models). Unset: method
+   * carries text only, never a made-up system.
+   */
+  RISK_METHOD_SYSTEM: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;

@@ -3,7 +3,7 @@
  * never sees ids; this is where they come back in, just before the response leaves.
  */
 import type { Action, ActionDraft } from '@prognos/contracts';
-import { DAYS_BEFORE_PREFIX, ENCOUNTER_REFERENCE, HOOK_TIME_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
+import { BASIS_REFERENCE_PREFIX, DAYS_BEFORE_PREFIX, ENCOUNTER_REFERENCE, HOOK_TIME_REFERENCE, PATIENT_REFERENCE, USER_REFERENCE } from '@prognos/contracts';
 
 export interface BindingContext {
   patientId: string;
@@ -13,6 +13,8 @@ export interface BindingContext {
   draftOrders: Record<string, unknown>[];
   /** The hook time: binds HOOK_TIME_REFERENCE and turns day tokens in text back into dates. */
   asOf?: Date;
+  /** Feature set -> Observation references, for `urn:prognos:basis:<set>` in RiskAssessment.basis. */
+  basis?: Record<string, string[]>;
 }
 
 const DAY_TOKEN = new RegExp(`${DAYS_BEFORE_PREFIX.replaceAll('.', '\\.')}(-?\\d+)`, 'g');
@@ -21,6 +23,29 @@ const DAY_TOKEN = new RegExp(`${DAYS_BEFORE_PREFIX.replaceAll('.', '\\.')}(-?\\d
 export function dateDaysBefore(asOf: Date, days: number): string {
   const hook = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
   return new Date(hook - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Most references one RiskAssessment.basis lists (newest data first is not knowable here; a cap keeps cards small). */
+export const MAX_BASIS_REFERENCES = 50;
+
+/** `[{reference: 'urn:prognos:basis:set'}]` -> the set's references; unknown sets expand to nothing. */
+function expandBasis(list: unknown[], ctx: BindingContext): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    const ref = item && typeof item === 'object' ? (item as Record<string, unknown>).reference : undefined;
+    if (typeof ref === 'string' && ref.startsWith(BASIS_REFERENCE_PREFIX)) {
+      const refs = ctx.basis?.[ref.slice(BASIS_REFERENCE_PREFIX.length)] ?? [];
+      for (const r of refs) {
+        if (seen.has(r) || seen.size >= MAX_BASIS_REFERENCES) continue;
+        seen.add(r);
+        out.push({ reference: r });
+      }
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
 }
 
 export class UnboundReference extends Error {
@@ -52,7 +77,7 @@ export function bindPlaceholders<T>(value: T, ctx: BindingContext): T {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      for (const [k, x] of Object.entries(v)) out[k] = k === 'basis' && Array.isArray(x) ? walk(expandBasis(x, ctx)) : walk(x);
       return out;
     }
     return v;

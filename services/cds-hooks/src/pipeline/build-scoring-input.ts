@@ -18,11 +18,33 @@ export interface ScoringInputSource {
   draftOrders?: Bundle;
   /** order-select `selections` (Type/id). */
   selections?: string[];
+  /**
+   * LAB_MAX_AGE_DAYS: latest values older than this are not used by any feature (they stay in
+   * provenance, so cards can say what is there and why it was not used). @defaultValue 365
+   */
+  labMaxAgeDays?: number;
+}
+
+/** The eGFR trajectory (count, slope, change) looks back three years, or further when LAB_MAX_AGE_DAYS is longer. */
+export const TRAJECTORY_WINDOW_DAYS = 1096;
+
+/** buildScoringInput's answer plus what stays on the HTTP side: RiskAssessment.basis references per feature set. */
+export interface ScoringInputWithBasis {
+  input: ScoringInput;
+  /** Feature set -> 'Observation/<id>' its present features were computed from (never sent to a scorer). */
+  basis: Record<string, string[]>;
 }
 
 export function buildScoringInput(src: ScoringInputSource): ScoringInput {
+  return buildScoringInputWithBasis(src).input;
+}
+
+export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInputWithBasis {
   const t0 = performance.now();
-  const features = extractPatientFeatures(src.resources, src.asOf);
+  const latestMaxAgeDays = src.labMaxAgeDays ?? 365;
+  const features = extractPatientFeatures(src.resources, src.asOf, {
+    latestMaxAgeDays, windowDays: Math.max(TRAJECTORY_WINDOW_DAYS, latestMaxAgeDays),
+  });
   for (const [reason, n] of Object.entries(features.dataQuality.excluded)) {
     if (n > 0) dataQualityExclusions.inc({ reason }, n);
   }
@@ -30,8 +52,12 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     if (n > 0) dataQualityCorrections.inc({ reason }, n);
   }
   const featureSets: ScoringInput['featureSets'] = {};
+  const basis: Record<string, string[]> = {};
   for (const name of src.descriptor.featureSets) {
-    featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
+    const vector = buildFeatureSet(name as FeatureSetName, features);
+    featureSets[name] = toFeaturePayload(vector);
+    const refs = [...new Set((vector.refs ?? []).flat())];
+    if (refs.length > 0) basis[name] = refs;
   }
   // Minimised (whole-year age, days before the hook instead of dates, hook time as a placeholder):
   // see minimise-scoring-input.ts. The same input goes to the in-process scorer and over Redis.
@@ -51,5 +77,5 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     }
   }
   stageDuration.observe({ service: src.descriptor.id, stage: 'extract' }, (performance.now() - t0) / 1000);
-  return input;
+  return { input, basis };
 }

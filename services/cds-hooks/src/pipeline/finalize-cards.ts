@@ -7,7 +7,7 @@
  * development mode) is removed (card-url-policy.ts). Every drop is counted (cardsDropped{service, reason}).
  */
 import { z } from 'zod';
-import type { Action, ActionDraft, Card, CardDraft } from '@prognos/contracts';
+import type { Action, ActionDraft, Card, CardDraft, Link } from '@prognos/contracts';
 import { actionSchema, cardSchema } from '@prognos/contracts';
 import { cardsDropped } from '../metrics';
 import { bindAction, bindPlaceholders, UnboundReference, type BindingContext } from './bind-references';
@@ -33,6 +33,8 @@ export interface FinalizedResponse {
 export interface FinalizePolicy {
   /** Accept http card URLs (development mode only); https is always accepted, nothing else ever. */
   allowHttpUrls?: boolean;
+  /** A configured SMART app link (SMART_APP_LAUNCH_URL), appended to every card's links. */
+  smartLink?: Link;
 }
 
 export function finalizeCards(
@@ -75,6 +77,8 @@ export function finalizeCards(
       if (kept.length > 0) bound.suggestions = kept;
       else delete bound.selectionBehavior;
     }
+    // The configured SMART app link is appended before the URL policy, so it is checked like any other.
+    if (policy.smartLink) bound.links = [...((bound.links as Link[] | undefined) ?? []), policy.smartLink];
     const unsafe = stripUnsafeCardUrls(bound, policy.allowHttpUrls === true);
     for (let i = 0; i < unsafe; i++) drop('unsafe_url');
     const pruned = pruneEmpty(bound);

@@ -13,13 +13,15 @@ import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
+import { readPatientStatus } from '@prognos/fhir-features';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
-import { buildScoringInput } from './build-scoring-input';
+import { buildScoringInputWithBasis } from './build-scoring-input';
+import { deceasedCard } from './deceased-card';
 import { finalizeCards } from './finalize-cards';
 
 export type HookConfig = Pick<Config,
   'HOOK_DEADLINE_MS' | 'FHIR_QUERY_TIMEOUT_MS' | 'FHIR_MAX_PAGES' | 'FHIR_MAX_RESPONSE_BYTES' | 'MAX_RECORD_RESOURCES'>
-  & Partial<Pick<Config, 'NODE_ENV' | 'ALERT_DEDUP_WINDOW_S'>>;
+  & Partial<Pick<Config, 'NODE_ENV' | 'ALERT_DEDUP_WINDOW_S' | 'LAB_MAX_AGE_DAYS' | 'SMART_APP_LAUNCH_URL' | 'SMART_APP_LABEL'>>;
 
 export interface HookDependencies {
   config: HookConfig;
@@ -56,11 +58,17 @@ export async function runHook(
   const sources = Object.fromEntries(Object.entries(record.keys).map(([k, r]) => [k, r.reason ? `${r.source}:${r.reason}` : r.source]));
 
   const draftOrders = request.context.draftOrders as Bundle | undefined;
-  const input = buildScoringInput({
+  // A deceased patient gets no prediction, order or referral: one card says so, nothing is scored.
+  const status = readPatientStatus(record.resources.filter((r) => r.resourceType === 'Patient'), asOf);
+  const built = status.deceased ? undefined : buildScoringInputWithBasis({
     descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
+    labMaxAgeDays: deps.config.LAB_MAX_AGE_DAYS,
   });
+  const input = built?.input;
 
-  const output = await scoreWithinDeadline(deps.engine, input, deadline, log);
+  const output = input
+    ? await scoreWithinDeadline(deps.engine, input, deadline, log)
+    : { cards: [deceasedCard(status, (draftOrders?.entry?.length ?? 0) > 0)], systemActions: undefined, executionProvider: 'none' };
   if (!output) {
     deadlineMisses.inc({ service });
     stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
@@ -76,7 +84,12 @@ export async function runHook(
     userId: request.context.userId,
     asOf,
     draftOrders: boundDrafts,
-  }, { allowHttpUrls: isDevelopmentEnv(deps.config) });
+    basis: built?.basis,
+  }, {
+    allowHttpUrls: isDevelopmentEnv(deps.config),
+    ...(deps.config.SMART_APP_LAUNCH_URL
+      ? { smartLink: { label: deps.config.SMART_APP_LABEL ?? 'Open in Prognos', url: deps.config.SMART_APP_LAUNCH_URL, type: 'smart' as const } } : {}),
+  });
   // order-select -> order-sign: an alert already shown for this draft is not repeated (alert-dedup.ts).
   finalized.cards = await dedupeAlerts(finalized.cards, {
     descriptor, patientId: request.context.patientId, draftOrders: boundDrafts, registry: deps.cardRegistry,

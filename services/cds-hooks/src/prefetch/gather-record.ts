@@ -12,9 +12,11 @@
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { OperationOutcomeError } from '@prognos/contracts';
-import { fhirQueries, stageDuration } from '../metrics';
+import { fhirQueries, medicationReferenceFetches, stageDuration, strayResources } from '../metrics';
+import { checkRecordPatient, type KeyResources } from './check-record-patient';
 import { fhirGet, FhirQueryError, type FhirQueryFailure } from './fhir-client';
 import { hasUnsafePath, isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
+import { MEDICATION_FETCH_CONCURRENCY, unresolvedMedicationReferences } from './referenced-medications';
 import { renderTemplate, TemplateError } from './render-template';
 
 /** How one prefetch key was satisfied. */
@@ -38,6 +40,8 @@ export interface GatheredRecord {
   /** Every resource from every key, flattened out of Bundles, de-duplicated by type and id. */
   resources: Resource[];
   keys: Record<string, KeyReport>;
+  /** Resources dropped because they belong to another patient, by resource type (issue 11). */
+  strays?: Record<string, number>;
 }
 
 /** The parts of a validated hook request that gathering reads. */
@@ -75,6 +79,8 @@ export async function gatherRecord(
   const serverRefused = Boolean(request.fhirServer) && !base;
   if (serverRefused) fhirQueries.inc({ outcome: 'refused' });
   const token = request.fhirAuthorization?.access_token;
+  /** Bundle fullUrl -> Patient id, so `urn:uuid:` subject references can be checked against the context patient. */
+  const patientUrls = new Map<string, string>();
 
   const get = async (url: URL, signal: AbortSignal): Promise<Resource | null> => {
     const t0 = performance.now();
@@ -107,6 +113,7 @@ export async function gatherRecord(
       }
       for (const e of page.entry ?? []) {
         if (e.resource && e.resource.resourceType !== 'OperationOutcome' && e.search?.mode !== 'outcome') out.push(e.resource);
+        if (e.resource?.resourceType === 'Patient' && typeof e.fullUrl === 'string' && typeof e.resource.id === 'string') patientUrls.set(e.fullUrl, e.resource.id);
       }
       if (out.length > options.maxResources) throw new KeyFailure('too_large');
       const next = page.link?.find((l) => l.relation === 'next')?.url;
@@ -174,10 +181,8 @@ export async function gatherRecord(
 
   const keys = Object.keys(descriptor.prefetch);
   const settled = await Promise.allSettled(keys.map((k) => resolveKey(k)));
-  for (const t of timers) clearTimeout(t);
   const report: Record<string, KeyReport> = {};
-  const byRef = new Map<string, Resource>();
-  const anonymous: Resource[] = [];
+  const gathered: KeyResources[] = [];
   settled.forEach((s, i) => {
     const key = keys[i];
     if (s.status === 'rejected') {
@@ -185,14 +190,30 @@ export async function gatherRecord(
       return;
     }
     report[key] = { source: s.value.source, count: s.value.resources.length };
-    for (const r of s.value.resources) {
+    gathered.push({ key, resources: s.value.resources });
+  });
+  const patientId = typeof request.context.patientId === 'string' ? request.context.patientId : undefined;
+  let checked: ReturnType<typeof checkRecordPatient>;
+  try {
+    checked = checkRecordPatient(gathered, patientId, patientUrls);
+  } catch (e) {
+    for (const t of timers) clearTimeout(t);
+    throw e;
+  }
+  for (const [type, n] of Object.entries(checked.dropped)) strayResources.inc({ service: descriptor.id, resource_type: type }, n);
+  const byRef = new Map<string, Resource>();
+  const anonymous: Resource[] = [];
+  for (const k of checked.kept) {
+    for (const r of k.resources) {
       if (r.id) byRef.set(`${r.resourceType}/${r.id}`, r);
       else anonymous.push(r);
     }
-  });
+  }
+  const missing = descriptor.requiredPrefetch.filter((k) => report[k]?.source === 'failed');
+  if (base && missing.length === 0) await fetchReferencedMedications([...byRef.values(), ...anonymous], base, byRef, get, budget);
+  for (const t of timers) clearTimeout(t);
   stageDuration.observe({ service: descriptor.id, stage: 'gather' }, (performance.now() - start) / 1000);
 
-  const missing = descriptor.requiredPrefetch.filter((k) => report[k]?.source === 'failed');
   if (missing.length > 0) {
     const issue: OperationOutcomeIssue[] = missing.map((k) => ({
       severity: 'error',
@@ -203,7 +224,52 @@ export async function gatherRecord(
     throw new OperationOutcomeError(412, { resourceType: 'OperationOutcome', issue });
   }
   const resources = [...byRef.values(), ...anonymous];
-  return { resources, keys: report };
+  const out: GatheredRecord = { resources, keys: report };
+  if (Object.keys(checked.dropped).length > 0) out.strays = checked.dropped;
+  return out;
+}
+
+/**
+ * Reads from the FHIR server every Medication that a medicationReference names and the record lacks
+ * (issue 11), in parallel within the hook budget; a failed or missing read leaves the reference
+ * unresolved (the extractor then says the medicine is unknown).
+ */
+async function fetchReferencedMedications(
+  resources: Resource[],
+  base: URL,
+  byRef: Map<string, Resource>,
+  get: (url: URL, signal: AbortSignal) => Promise<Resource | null>,
+  budget: () => AbortSignal,
+): Promise<void> {
+  const refs = unresolvedMedicationReferences(resources);
+  if (refs.length === 0) return;
+  const signal = budget();
+  const queue = [...refs];
+  // A few reads at a time: one hook must not open a hundred connections to the EHR.
+  await Promise.all(Array.from({ length: Math.min(MEDICATION_FETCH_CONCURRENCY, queue.length) }, async () => {
+    for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) await fetchOne(ref);
+  }));
+
+  async function fetchOne(ref: string): Promise<void> {
+    let url: URL | null;
+    try {
+      // An absolute reference is read only when it is under the client's FHIR base (SSRF policy).
+      url = /^https?:/i.test(ref) ? new URL(ref) : resolveUnderBase(ref, base);
+    } catch { url = null; }
+    // Same path policy as paging links (issue 14): no encoded separators or dot segments.
+    if (!url || !isUnderBase(url, base) || hasUnsafePath(ref)) { medicationReferenceFetches.inc({ outcome: 'refused' }); return; }
+    try {
+      const r = await get(url, signal);
+      if (r && r.resourceType === 'Medication' && r.id) {
+        byRef.set(`Medication/${r.id}`, r);
+        medicationReferenceFetches.inc({ outcome: 'ok' });
+      } else {
+        medicationReferenceFetches.inc({ outcome: 'missing' });
+      }
+    } catch {
+      medicationReferenceFetches.inc({ outcome: 'failed' });
+    }
+  }
 }
 
 function describe(reason: string | undefined): string {

@@ -22,6 +22,7 @@ import { stageDuration } from '../metrics';
 import { unminimisedField } from '../pipeline/minimise-scoring-input';
 import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, ScoringRequestError } from './queue-errors';
 import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
+import { startRetentionSweeper } from './retention-sweeper';
 import { scoringOutputSchema } from './scoring-output-schema';
 
 
@@ -168,6 +169,8 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     });
   };
   openQueue();
+  const sweeper = startRetentionSweeper(() => queue, () => !closed && producer.status === 'ready' && queueReady, keep.age,
+    (err) => log.debug({ err: err.message }, 'job retention sweep failed'));
 
   const events = new QueueEvents(queueName, {
     connection: { url: redisUrl, ...redisClientOptions('blocking') },
@@ -382,6 +385,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     async close() {
       if (closed) return;
       closed = true;
+      sweeper.stop();
       for (const [id, call] of [...pending]) {
         if (take(id, call)) call.reject(new ScoringRequestError('scoring engine is closing'));
       }

@@ -1,3 +1,4 @@
+import { describeInputs as describeCustomInputs } from './custom-service';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,5 +162,16 @@ describe('custom model bundles', () => {
     expect(catalog.models.filter((m) => m.origin === 'custom').map((m) => m.id).sort()).toEqual(['broken-onnx', 'hospital-ckd-logistic']);
     expect(catalog.models.filter((m) => m.origin === 'bundled')).toHaveLength(7);
     expect(catalog.skipped.map((s) => path.basename(s.dir)).sort()).toEqual(['bad-policy', 'wrong-unit']);
+  });
+});
+
+describe('custom card inputs', () => {
+  it('shows age in completed years, like the built-in cards', () => {
+    const text = describeCustomInputs(
+      { inputs: [{ name: 'age_years', unit: 'a', description: 'Age' }, { name: 'egfr', unit: 'mL/min/{1.73_m2}', description: 'eGFR' }] } as never,
+      featurePayload('kfre-4var', { age_years: 84.6, sex_male: 1, egfr: 37.25, uacr_mg_g: 20 }),
+    );
+    expect(text).toContain('- Age: 84 years');
+    expect(text).toContain('- eGFR: 37.25 mL/min/{1.73_m2}');
   });
 });

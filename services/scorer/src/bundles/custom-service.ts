@@ -32,7 +32,9 @@ export function describeInputs(m: ModelManifest, payload: FeatureVectorPayload |
     const latestDays = items.map((it) => it.daysBefore).filter((d): d is number => d !== undefined).sort((a, b) => a - b)[0];
     const date = items.map((it) => it.date).filter((d): d is string => !!d).sort().at(-1)
       ?? (latestDays !== undefined ? daysBeforeToken(latestDays) : undefined);
-    const value = known ? `${fmtValue(payload.values[i]!)}${input.unit === '1' ? '' : ` ${input.unit}`}` : 'missing';
+    // Ages in completed years, as every built-in card shows them (issue 11).
+    const shown = input.unit === 'a' ? String(Math.floor(payload.values[i]!)) : fmtValue(payload.values[i]!);
+    const value = known ? `${shown}${input.unit === '1' ? '' : ` ${input.unit === 'a' ? 'years' : input.unit}`}` : 'missing';
     return `- ${input.description ?? input.name}: ${value}${date ? ` (${date.slice(0, 10)})` : ''}`;
   }).join('\n');
 }

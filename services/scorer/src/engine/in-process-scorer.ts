@@ -23,6 +23,7 @@ import { builtInServices } from '../services';
 import { buildModelRow, type NotComputedCode } from './build-model-row';
 import { readPatientSafety } from '../safety/patient-safety';
 import { screenCardSuggestions, type ScreeningTally } from '../safety/screen-cards';
+import { completeRiskAssessments } from './complete-risk-assessments';
 
 export interface InProcessScorer extends ScoringEngine {
   readonly mode: 'embedded';
@@ -188,6 +189,9 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       const inferenceMs = anyRan ? Math.round((performance.now() - started) * 1000) / 1000 : 0;
       const predictions = results.flatMap((r) => r.records);
       const built = service.buildCards({ input, predictions, config });
+      // RiskAssessment method/basis/occurrenceDateTime, for built-in and custom services alike
+      // (basis and occurrence are placeholders the HTTP side binds: input.asOf is HOOK_TIME_REFERENCE).
+      completeRiskAssessments(built.cards, runs, input.asOf, config.RISK_METHOD_SYSTEM);
       // Clinical safety screening: no medication reaches a card action unscreened (src/safety).
       const tally: ScreeningTally = { block: 0, caution: 0, clear: 0 };
       const cards = screenCardSuggestions(built.cards, readPatientSafety(input, config.LAB_MAX_AGE_DAYS), tally);

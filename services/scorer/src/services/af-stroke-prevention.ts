@@ -21,7 +21,7 @@ import { DRUGS, OUTCOMES } from './codes';
 import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createMedicationAction, pointScoreRiskAssessment } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
-import { readRenalLabs } from './renal';
+import { readRenalLabs, staleCreatinineLabel } from './renal';
 import { readPatientSafety, strongDualInhibitor } from '../safety/patient-safety';
 
 export const AF_STROKE_PREVENTION_ID = 'af-stroke-prevention';
@@ -197,6 +197,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
     ageYears: s.age, weightKg: s.ctx.get('weight_kg'),
     creatinineMgDl: labs.creatinine?.recent ? labs.creatinine.value : undefined,
     ...(inhibitor ? { strongDualInhibitor: inhibitor } : {}),
+    creatinineUnknownAs: staleCreatinineLabel(viewFeatureSet(input, 'egfr-trajectory'), input.asOf),
   });
   const raSuggestion = scoreSuggestion(s, input.asOf);
   const common = [
@@ -237,8 +238,13 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       selectionBehavior: 'any',
     }));
   } else {
-    const status = !s.anticoagulantKnown ? 'anticoagulant status unknown' : s.anticoagulated ? `on ${s.ctx.flag('on_doac') ? 'a DOAC' : 'warfarin'}` : 'anticoagulation not indicated by score';
-    const onWarfarinOnly = s.ctx.flag('on_warfarin') && !s.ctx.flag('on_doac');
+    // A recorded anticoagulant is known even when other medicines are unidentified; otherwise an
+    // unknown flag makes the status unknown (issue 11: unknown is never "not taking it").
+    const status = s.anticoagulated ? `on ${s.ctx.flag('on_doac') ? 'a DOAC' : 'warfarin'}` : !s.anticoagulantKnown ? 'anticoagulant status unknown' : 'anticoagulation not indicated by score';
+    // The switch is offered only when the record shows no DOAC: with unidentified medicines a DOAC
+    // may already be taken, so no DOAC is suggested then.
+    const onWarfarinOnly = s.ctx.flag('on_warfarin') && s.ctx.known('on_doac') && !s.ctx.flag('on_doac');
+    const onWarfarinUnknownDoac = s.ctx.flag('on_warfarin') && !s.ctx.known('on_doac');
     // DOACs are recommended over warfarin (1, A) except with a mechanical valve or moderate-severe
     // rheumatic mitral stenosis: the switch is offered as a suggestion (never pre-selected), and the
     // safety screening stage removes it where an exception is recorded, saying why.
@@ -250,6 +256,12 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       indicator: 'info',
       source: SOURCES.af2023,
       detail: markdown([
+        !s.anticoagulantKnown && !s.anticoagulated
+          ? `Anticoagulant status unknown: ${s.ctx.provenance('on_doac')?.note ?? s.ctx.provenance('on_warfarin')?.note ?? 'the medication list could not be read'}. No anticoagulant is suggested, since one may already be taken: check the medication list.`
+          : undefined,
+        onWarfarinUnknownDoac
+          ? `On warfarin; whether a DOAC is also taken is unknown (${s.ctx.provenance('on_doac')?.note ?? 'the medication list could not be read'}). No switch to a DOAC is suggested: check the medication list.`
+          : undefined,
         onWarfarinOnly
           ? 'On warfarin: DOACs are recommended over warfarin unless moderate-severe rheumatic mitral stenosis or a mechanical heart valve is present (1, A). To switch: stop warfarin and start apixaban once INR is below 2.0 (apixaban label §2.4).'
           : undefined,

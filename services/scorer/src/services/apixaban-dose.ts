@@ -13,6 +13,8 @@ export interface ApixabanDoseInput {
   creatinineMgDl?: number;
   /** Name of an active strong dual CYP3A4 + P-gp inhibitor (e.g. 'ketoconazole'), if any. */
   strongDualInhibitor?: string;
+  /** How to name a missing creatinine (e.g. "recent serum creatinine (last 0.77 mg/dL on 2025-06-29 is too old)"). */
+  creatinineUnknownAs?: string;
 }
 
 export interface ApixabanDoseAssessment {
@@ -24,6 +26,8 @@ export interface ApixabanDoseAssessment {
   undetermined: boolean;
   /** 2.5 mg is due by the criteria and a strong dual inhibitor is active: avoid apixaban (§2.5). */
   avoid: boolean;
+  /** The creatinine criterion could not be checked (no recent result): a creatinine order helps. */
+  creatinineUnknown: boolean;
 }
 
 export const APIXABAN_CRITERIA = { ageYears: 80, weightKg: 60, creatinineMgDl: 1.5 } as const;
@@ -37,12 +41,15 @@ export function assessApixabanDose(input: ApixabanDoseInput): ApixabanDoseAssess
   };
   check(input.ageYears, (v) => v >= APIXABAN_CRITERIA.ageYears, `age ${Math.floor(input.ageYears ?? 0)} ≥ 80 years`, 'age');
   check(input.weightKg, (v) => v <= APIXABAN_CRITERIA.weightKg, `weight ${input.weightKg} kg ≤ 60 kg`, 'body weight');
-  check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, 'recent serum creatinine');
+  check(input.creatinineMgDl, (v) => v >= APIXABAN_CRITERIA.creatinineMgDl, `creatinine ${input.creatinineMgDl} mg/dL ≥ 1.5`, input.creatinineUnknownAs ?? 'recent serum creatinine');
   const byCriteria = met.length >= 2;
   const inhibitor = input.strongDualInhibitor;
   if (inhibitor) met.push(`${inhibitor} (strong dual CYP3A4 and P-gp inhibitor: label §2.5)`);
   const reduce = byCriteria || inhibitor !== undefined;
   // Criteria not settled by the record (with an inhibitor: whether to avoid apixaban altogether).
   const undetermined = !byCriteria && met.length - (inhibitor ? 1 : 0) + unknown.length >= 2;
-  return { met, unknown, reduce, undetermined, avoid: byCriteria && inhibitor !== undefined };
+  return {
+    met, unknown, reduce, undetermined, avoid: byCriteria && inhibitor !== undefined,
+    creatinineUnknown: input.creatinineMgDl === undefined,
+  };
 }

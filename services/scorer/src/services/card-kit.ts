@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { daysBeforeToken, type CardDraft, type Coding, type Source, type SuggestionDraft } from '@prognos/contracts';
+import { cardLinks } from './card-links';
 import { SYSTEM } from './codes';
 import { latestItem, type FeatureView } from './feature-view';
 
@@ -75,6 +76,17 @@ const UNIT_LABELS: Record<string, string> = {
   'kg/m2': 'kg/m²',
 };
 
+/** "523 days ago": completed days, the one rounding of result ages on every card. */
+export function formatDaysAgo(ageDays: number): string {
+  const d = Math.max(0, Math.floor(ageDays));
+  return `${d} day${d === 1 ? '' : 's'} ago`;
+}
+
+/** Age in completed years (what a clinician and the apixaban label mean by "age 80"). */
+export function completedYears(ageYears: number): number {
+  return Math.floor(ageYears);
+}
+
 export function unitLabel(unit: string | undefined): string {
   if (!unit || unit === '1') return '';
   return UNIT_LABELS[unit] ?? unit;
@@ -94,7 +106,10 @@ export interface InputLine {
 export function describeInput(line: InputLine): string | undefined {
   const value = line.view.get(line.name);
   if (value === undefined) return undefined;
-  const shown = line.flag ? (value === 1 ? 'yes' : 'no') : `${formatNumber(value, line.digits ?? 1)} ${unitLabel(line.view.unit(line.name))}`.trim();
+  const unit = line.view.unit(line.name);
+  // Ages are shown in completed years everywhere (never rounded up: 84.6 is "84 years").
+  const number = unit === 'a' ? String(completedYears(value)) : formatNumber(value, line.digits ?? 1);
+  const shown = line.flag ? (value === 1 ? 'yes' : 'no') : `${number} ${unitLabel(unit)}`.trim();
   const prov = line.view.provenance(line.name);
   const item = latestItem(prov);
   const extras: string[] = [];
@@ -145,6 +160,10 @@ export function newCard(c: Omit<CardDraft, 'uuid' | 'selectionBehavior' | 'overr
 }): CardDraft {
   const { overrideReasons, selectionBehavior, suggestions, ...rest } = c;
   const card: CardDraft = { uuid: randomUUID(), ...rest, summary: clampSummary(c.summary) };
+  if (!card.links) {
+    const links = cardLinks(c.kind, c.source);
+    if (links.length > 0) card.links = links;
+  }
   if (suggestions && suggestions.length > 0) {
     card.suggestions = suggestions;
     card.selectionBehavior = selectionBehavior ?? 'at-most-one';

@@ -15,8 +15,9 @@
 import type { CardDraft, ScoringInput, SuggestionDraft } from '@prognos/contracts';
 import type { CardBuildContext, CardBuildResult, ClinicalService, ModelRun } from '../clinical-service';
 import type { ScorerConfig } from '../config';
-import { SOURCES, describeInputs, formatNumber, formatPercent, markdown, newCard, newSuggestion, section, type InputLine } from './card-kit';
+import { SOURCES, completedYears, describeInputs, formatNumber, formatPercent, markdown, newCard, newSuggestion, section, type InputLine } from './card-kit';
 import { DRUGS, OUTCOMES } from './codes';
+import { unknownMedicationCard } from './medication-unknown';
 import { viewFeatureSet } from './feature-view';
 import { createMedicationAction, createRiskAssessmentAction, horizonOf, type OutcomeConcept } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
@@ -78,14 +79,18 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const { input, predictions } = bctx;
   const ctx = viewFeatureSet(input, 'clinical-context');
   const pceSet = viewFeatureSet(input, 'pce');
-  const age = ctx.get('age_years');
+  // Guideline age bands ("40-75", "older than 75") are in completed years, as the card shows the age.
+  const rawAge = ctx.get('age_years');
+  const age = rawAge === undefined ? undefined : completedYears(rawAge);
   const ldl = ctx.get('ldl_mg_dl');
   const statinKnown = ctx.known('on_statin');
   const onStatin = ctx.flag('on_statin');
   const cards: CardDraft[] = [];
 
   if (ctx.flag('ascvd')) {
-    if (statinKnown && !onStatin) {
+    if (!statinKnown) {
+      cards.push(unknownMedicationCard({ kind: 'cv.statin-medication-unknown', therapy: 'a statin', indication: 'Clinical ASCVD', view: ctx, flags: ['on_statin'], source: SOURCES.accAha2018 }));
+    } else if (!onStatin) {
       const older = age !== undefined && age > 75;
       const { used } = describeInputs([
         { view: ctx, name: 'ascvd', label: 'Clinical ASCVD', flag: true },
@@ -175,7 +180,16 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
     }));
   }
 
-  if (!statinKnown || onStatin) return { cards };
+  if (!statinKnown) {
+    // Unknown statin status (unidentified medicines): say so where a statin would be considered.
+    const diabetic = ctx.flag('type2_diabetes') || pceSet.flag('diabetes');
+    const why = ldl !== undefined && ldl >= LDL_SEVERE_MG_DL ? `LDL-C ${formatNumber(ldl, 0)} mg/dL`
+      : diabetic && age !== undefined && age >= 40 && age <= 75 ? 'Diabetes, age 40-75'
+        : pce && pce.value >= 0.075 ? `10-year ASCVD risk ${formatPercent(pce.value)}` : undefined;
+    if (why) cards.push(unknownMedicationCard({ kind: 'cv.statin-medication-unknown', therapy: 'a statin', indication: why, view: ctx, flags: ['on_statin'], source: SOURCES.accAha2018 }));
+    return { cards };
+  }
+  if (onStatin) return { cards };
 
   const diabetes = ctx.flag('type2_diabetes') || pceSet.flag('diabetes');
   const statinInputs = describeInputs([

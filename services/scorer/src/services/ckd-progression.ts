@@ -26,15 +26,16 @@ import type { ActionDraft, CardDraft, ScoringInput, SuggestionDraft } from '@pro
 import type { CardBuildContext, CardBuildResult, ClinicalService, ModelRun } from '../clinical-service';
 import type { ScorerConfig } from '../config';
 import {
-  SOURCES, describeInputs, formatNumber, formatPercent, markdown, newCard, newSuggestion, section, unitLabel, type InputLine,
+  SOURCES, describeInputs, formatDaysAgo, formatNumber, formatPercent, markdown, newCard, newSuggestion, section, unitLabel, type InputLine,
 } from './card-kit';
 import { DRUGS, LAB_TESTS, OUTCOMES, PROCEDURES } from './codes';
 import { viewFeatureSet, type FeatureView } from './feature-view';
+import { unknownMedicationCard } from './medication-unknown';
 import { createMedicationAction, createRiskAssessmentAction, createServiceAction, horizonOf } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { computedOutput, modelTitle, notComputedReasons, ranModel, type ComputedPrediction } from './predictions';
 import { SGLT2I_LABEL_MIN_EGFR } from './sglt2i-initiation';
-import { RAPID_DECLINE_PER_YEAR, SUSTAINED_FALL_REFERRAL_PCT, albuminuriaCategory, gfrCategory, readRenalLabs, type RenalLabs } from './renal';
+import { RAPID_DECLINE_PER_YEAR, SUSTAINED_FALL_REFERRAL_PCT, albuminuriaCategory, gfrCategory, readRenalLabs, staleLab, type RenalLabs, type StaleLab } from './renal';
 
 export const CKD_PROGRESSION_ID = 'ckd-progression';
 
@@ -82,8 +83,12 @@ function assess(input: ScoringInput, config: ScorerConfig): CkdState {
   const traj = viewFeatureSet(input, 'egfr-trajectory');
   const labs = readRenalLabs(traj, config.LAB_MAX_AGE_DAYS);
   const onKrt = ctx.flag('dialysis_or_transplant');
-  const ckdEvident = ctx.flag('ckd') || (labs.egfr !== undefined && labs.egfr.value < KFRE_MAX_EGFR)
-    || (labs.uacr !== undefined && labs.uacr.value >= 30);
+  // Any age of result: an eGFR or ACR older than LAB_MAX_AGE_DAYS is still evidence of CKD (its
+  // value comes from provenance, where the extractor keeps it).
+  const anyEgfr = labs.egfr?.value ?? staleLab(traj, 'egfr_last', input.asOf)?.value;
+  const anyUacr = labs.uacr?.value ?? staleLab(traj, 'uacr_last', input.asOf)?.value;
+  const ckdEvident = ctx.flag('ckd') || (anyEgfr !== undefined && anyEgfr < KFRE_MAX_EGFR)
+    || (anyUacr !== undefined && anyUacr >= 30);
   const kfreEligible = !onKrt && labs.egfr?.recent === true && labs.egfr.value < KFRE_MAX_EGFR && labs.uacr?.recent === true;
   // clinical-context only carries type 2 diabetes; the cha2ds2-vasc set carries diabetes of any type.
   const cha = viewFeatureSet(input, 'cha2ds2-vasc');
@@ -156,7 +161,7 @@ function kfreInputLines(k: KfreResult): InputLine[] {
 function trajectoryLines(labs: RenalLabs): string[] {
   const lines: string[] = [];
   if (labs.egfr) {
-    lines.push(`- Latest eGFR ${formatNumber(labs.egfr.value, 1)} mL/min/1.73 m² (${gfrCategory(labs.egfr.value)}${labs.egfr.ageDays !== undefined ? `, ${formatNumber(labs.egfr.ageDays, 1)} days ago` : ''})`);
+    lines.push(`- Latest eGFR ${formatNumber(labs.egfr.value, 1)} mL/min/1.73 m² (${gfrCategory(labs.egfr.value)}${labs.egfr.ageDays !== undefined ? `, ${formatDaysAgo(labs.egfr.ageDays)}` : ''})`);
   }
   if (labs.slopePerYear !== undefined) {
     const rapid = labs.slopePerYear < RAPID_DECLINE_PER_YEAR ? ': rapid decline (KDIGO 2012: more than 5 mL/min/1.73 m² per year)' : '';
@@ -171,7 +176,7 @@ function trajectoryLines(labs: RenalLabs): string[] {
     lines.push(`- Change from the earliest value in the window: ${formatNumber(labs.changeFromBaselinePct, 0)}%${fall}`);
   }
   if (labs.uacr) {
-    lines.push(`- Latest urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g (${albuminuriaCategory(labs.uacr.value)}${labs.uacr.ageDays !== undefined ? `, ${formatNumber(labs.uacr.ageDays, 0)} days ago` : ''})`);
+    lines.push(`- Latest urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g (${albuminuriaCategory(labs.uacr.value)}${labs.uacr.ageDays !== undefined ? `, ${formatDaysAgo(labs.uacr.ageDays)}` : ''})`);
   }
   return lines;
 }
@@ -270,7 +275,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
   const ras = rasCard(s);
   if (ras) cards.push(ras);
 
-  const missingTest = missingTestCard(s, config);
+  const missingTest = missingTestCard(s, config, input.asOf);
   if (missingTest) cards.push(missingTest);
 
   if (!chosen && !missingTest && labs.egfr?.recent && s.ckdEvident) {
@@ -296,7 +301,7 @@ function medsKnown(ctx: FeatureView, names: string[]): boolean {
 
 function sglt2iCard(s: CkdState): CardDraft | undefined {
   const { ctx, labs } = s;
-  if (!medsKnown(ctx, ['on_sglt2i']) || ctx.flag('on_sglt2i')) return undefined;
+  if (ctx.flag('on_sglt2i')) return undefined;
   if (!labs.egfr?.recent || labs.egfr.value < SGLT2I_MIN_EGFR || !s.ckdEvident) return undefined;
   const age = ctx.get('age_years');
   if (age !== undefined && age < 18) return undefined;
@@ -309,6 +314,10 @@ function sglt2iCard(s: CkdState): CardDraft | undefined {
   const rec373 = reasons.length === 0 && egfr <= SGLT2I_REC_373_MAX_EGFR;
   if (reasons.length === 0 && !rec373) return undefined;
   if (rec373) reasons.push(`eGFR 20-45${labs.uacr?.recent ? ` and urine ACR ${formatNumber(labs.uacr.value, 0)} mg/g < 200` : ''}`);
+  // Some active medicines are unidentified: an SGLT2 inhibitor may already be taken (issue 11).
+  if (!medsKnown(ctx, ['on_sglt2i'])) {
+    return unknownMedicationCard({ kind: 'ckd.sglt2i-medication-unknown', therapy: 'an SGLT2 inhibitor', indication: `CKD with ${reasons.join(', ')}`, view: ctx, flags: ['on_sglt2i'], source: SOURCES.kdigo2024 });
+  }
   const { used } = describeInputs([
     { view: s.traj, name: 'egfr_last', label: 'eGFR', digits: 0 },
     { view: s.traj, name: 'uacr_last', label: 'Urine ACR', digits: 0 },
@@ -352,10 +361,12 @@ function sglt2iSuggestions(egfr: number, reason: string, recommendFirst = true):
 
 function rasCard(s: CkdState): CardDraft | undefined {
   const { ctx, labs } = s;
-  if (!medsKnown(ctx, ['on_acei', 'on_arb', 'on_arni'])) return undefined;
   if (ctx.flag('on_acei') || ctx.flag('on_arb') || ctx.flag('on_arni')) return undefined;
   if (!labs.uacr?.recent || labs.uacr.value < 30) return undefined;
   if (!labs.egfr?.recent || labs.egfr.value < 15) return undefined; // KDIGO table covers G1-G4.
+  if (!medsKnown(ctx, ['on_acei', 'on_arb', 'on_arni'])) {
+    return unknownMedicationCard({ kind: 'ckd.ras-inhibitor-medication-unknown', therapy: 'an ACE inhibitor or ARB', indication: `Albuminuria ${albuminuriaCategory(labs.uacr.value)} in CKD`, view: ctx, flags: ['on_acei', 'on_arb', 'on_arni'], source: SOURCES.kdigo2024 });
+  }
   const diabetes = s.anyDiabetes;
   const a = albuminuriaCategory(labs.uacr.value);
   // PMC9970101 T3: diabetes A2-A3 strong (1B); no diabetes A3 strong (1B), A2 weak (2C).
@@ -392,7 +403,7 @@ function rasCard(s: CkdState): CardDraft | undefined {
   });
 }
 
-function missingTestCard(s: CkdState, config: ScorerConfig): CardDraft | undefined {
+function missingTestCard(s: CkdState, config: ScorerConfig, asOf: string): CardDraft | undefined {
   const { ctx, labs } = s;
   if (!(s.ckdEvident || ctx.flag('type2_diabetes'))) return undefined;
   const needCreatinine = !labs.egfr?.recent;
@@ -402,21 +413,30 @@ function missingTestCard(s: CkdState, config: ScorerConfig): CardDraft | undefin
   const days = config.LAB_MAX_AGE_DAYS;
   const actions: ActionDraft[] = [];
   const missing: string[] = [];
-  const stale = (l: { value: number; ageDays?: number } | undefined, what: string, unit: string) =>
-    l ? `- ${what}: last ${formatNumber(l.value, 0)} ${unit}${l.ageDays !== undefined ? ` ${formatNumber(l.ageDays, 0)} days ago` : ' (date unknown)'}, older than ${days} days`
-      : `- ${what}: no result in the record`;
+  // Say what is there and why it was not used (issue 11), never "no result" when an old one exists.
+  const stale = (l: { value: number; ageDays?: number } | undefined, old: StaleLab | undefined, what: string, unit: string) =>
+    l ? `- ${what}: last ${formatNumber(l.value, 0)} ${unit}${l.ageDays !== undefined ? ` ${formatDaysAgo(l.ageDays)}` : ' (date unknown)'}, older than the ${days}-day window; order a new test`
+      : old ? `- ${what}: last ${formatNumber(old.value, 0)} ${unit} on ${old.date} (${formatDaysAgo(old.ageDays)}), older than the ${days}-day window (LAB_MAX_AGE_DAYS); order a new test`
+        : `- ${what}: no result in the record`;
   if (needCreatinine) {
     actions.push(createServiceAction(LAB_TESTS.creatinine, 'eGFR (CKD-EPI 2021) for kidney failure risk', 'laboratory'));
-    missing.push(stale(labs.egfr, 'eGFR / serum creatinine', unitLabel('mL/min/{1.73_m2}')));
+    missing.push(stale(labs.egfr, staleLab(s.traj, 'egfr_last', asOf), 'eGFR', unitLabel('mL/min/{1.73_m2}')));
   }
   if (needUacr) {
     actions.push(createServiceAction(LAB_TESTS.uacr, 'Urine albumin/creatinine ratio for kidney failure risk', 'laboratory'));
-    missing.push(stale(labs.uacr, 'Urine albumin/creatinine ratio', 'mg/g'));
+    missing.push(stale(labs.uacr, staleLab(s.traj, 'uacr_last', asOf), 'Urine albumin/creatinine ratio', 'mg/g'));
   }
   const tests = [needCreatinine ? 'creatinine' : undefined, needUacr ? 'urine ACR' : undefined].filter(Boolean).join(' and ');
+  const oldEgfr = needCreatinine ? staleLab(s.traj, 'egfr_last', asOf) : undefined;
+  const oldUacr = needUacr ? staleLab(s.traj, 'uacr_last', asOf) : undefined;
+  const staleSummary = oldEgfr
+    ? `Kidney failure risk not computable: last eGFR ${formatNumber(oldEgfr.value, 0)} on ${oldEgfr.date}, older than the ${days}-day window; order ${tests}`
+    : oldUacr && !needCreatinine
+      ? `Kidney failure risk not computable: last urine ACR ${formatNumber(oldUacr.value, 0)} mg/g on ${oldUacr.date}, older than the ${days}-day window; order a new test`
+      : undefined;
   return newCard({
     kind: 'ckd.missing-test',
-    summary: `Kidney failure risk not computable: no ${tests} in the last ${days} days; order ${needCreatinine && needUacr ? 'them' : 'it'}`,
+    summary: staleSummary ?? `Kidney failure risk not computable: no ${tests} in the last ${days} days; order ${needCreatinine && needUacr ? 'them' : 'it'}`,
     indicator: 'info',
     source: SOURCES.kdigo2024,
     detail: markdown([

@@ -9,8 +9,11 @@ export const SYSTEM = {
   snomed: 'http://snomed.info/sct',
   loinc: 'http://loinc.org',
   ucum: 'http://unitsofmeasure.org',
-  /** Prognos model identifiers (RiskAssessment.method). */
-  model: 'http://prognos.dev/CodeSystem/model',
+  /**
+   * Placeholder system of model codes in RiskAssessment.method: the engine replaces it with
+   * RISK_METHOD_SYSTEM (the deployment's canonical CodeSystem) or drops the coding when none is set.
+   */
+  model: 'urn:prognos:model',
   /** CDS Hooks 3.0 ballot override-reason example code system (HL7/cds-hooks input/vocabulary). */
   overrideReason: 'http://cds-hooks.hl7.org/CodeSystem/non-adherence-reason',
   /** FHIR risk-probability (RiskAssessment.prediction.qualitativeRisk). */

@@ -25,7 +25,7 @@ import { DRUGS, LAB_TESTS, type DrugProduct } from './codes';
 import { viewFeatureSet, type FeatureView } from './feature-view';
 import { createServiceAction, dosageFor, medicationConcept } from './fhir-resources';
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
-import { readRenalLabs, type RenalLabs } from './renal';
+import { readRenalLabs, staleCreatinineLabel, type RenalLabs } from './renal';
 import { sglt2iInitiationMinEgfr } from './sglt2i-initiation';
 import { screenDraftOrders } from '../safety/draft-order-cards';
 import { classesOfIngredient, readPatientSafety, strongDualInhibitor } from '../safety/patient-safety';
@@ -201,13 +201,14 @@ function nsaidCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined 
   });
 }
 
-function apixabanCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefined {
+function apixabanCard(d: DraftOrderSummary, s: SafetyState, asOf: string): CardDraft | undefined {
   // The 2-of-3 dose-reduction rule is the label's AF dosing; other indications dose differently.
   if (!s.ctx.flag('atrial_fibrillation')) return undefined;
   const dose = assessApixabanDose({
     ageYears: s.ctx.get('age_years'), weightKg: s.ctx.get('weight_kg'),
     creatinineMgDl: s.labs.creatinine?.recent ? s.labs.creatinine.value : undefined,
     ...(s.inhibitor ? { strongDualInhibitor: s.inhibitor } : {}),
+    creatinineUnknownAs: staleCreatinineLabel(s.traj, asOf),
   });
   const drafted = d.doseMg ?? d.strengthMg;
   const inputs = renalInputs(s.ctx, s.traj, [
@@ -247,7 +248,7 @@ function apixabanCard(d: DraftOrderSummary, s: SafetyState): CardDraft | undefin
       indicator: 'info',
       source: SOURCES.apixabanLabel,
       detail: markdown([criteria, `Not known: ${dose.unknown.join(', ')}.`, `Draft order: ${drugName(d)}.`, section('Inputs used', inputs)]),
-      ...(dose.unknown.includes('recent serum creatinine')
+      ...(dose.creatinineUnknown
         ? { suggestions: [newSuggestion({ label: 'Order serum creatinine', actions: [createServiceAction(LAB_TESTS.creatinine, 'Apixaban dose check', 'laboratory')] })] }
         : {}),
     });
@@ -283,7 +284,7 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       isMetformin(d) ? metforminCard(d, s) : undefined,
       isSglt2i(d) ? sglt2iCard(d, s) : undefined,
       isNsaid(d) ? nsaidCard(d, s) : undefined,
-      isApixaban(d) ? apixabanCard(d, s) : undefined,
+      isApixaban(d) ? apixabanCard(d, s, input.asOf) : undefined,
     ];
     for (const c of candidates) if (c) cards.push(c);
   }

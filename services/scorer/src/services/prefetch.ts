@@ -21,7 +21,11 @@ export const LOINC = {
 
 export const PATIENT = 'Patient/{{context.patientId}}';
 export const CONDITIONS = 'Condition?patient={{context.patientId}}';
-export const ACTIVE_MEDICATIONS = 'MedicationRequest?patient={{context.patientId}}&status=active';
+/**
+ * Active medication requests with the Medications they reference (`_include`, FHIR R4 search §3.1.1.5.4):
+ * Epic and Cerner write medicines as medicationReference, which without the Medication is unknown.
+ */
+export const ACTIVE_MEDICATIONS = 'MedicationRequest?patient={{context.patientId}}&status=active&_include=MedicationRequest:medication';
 
 export function observations(codes: readonly string[], count = 200): string {
   return `Observation?patient={{context.patientId}}&code=${loincList(codes)}&_sort=-date&_count=${count}`;

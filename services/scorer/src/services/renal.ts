@@ -32,6 +32,29 @@ function lab(view: FeatureView, valueName: string, ageName: string, maxAgeDays: 
   return { value, ageDays, recent: ageDays !== undefined && ageDays <= maxAgeDays };
 }
 
+/** A result the record holds but no feature used: too old for LAB_MAX_AGE_DAYS (issue 11: say what is there). */
+export interface StaleLab {
+  value: number;
+  /** YYYY-MM-DD of the result. */
+  date: string;
+  /** Completed days between the result and asOf. */
+  ageDays: number;
+}
+
+/**
+ * The last recorded value of a missing latest-value feature, from its provenance (the extractor
+ * keeps the newest point there when it is older than the window).
+ */
+export function staleLab(view: FeatureView, valueName: string, asOf: string): StaleLab | undefined {
+  if (view.known(valueName)) return undefined;
+  const item = view.provenance(valueName)?.items[0];
+  if (!item || item.value === undefined || !item.date) return undefined;
+  const t = Date.parse(item.date);
+  const now = Date.parse(asOf);
+  if (!Number.isFinite(t) || !Number.isFinite(now)) return undefined;
+  return { value: item.value, date: item.date.slice(0, 10), ageDays: Math.floor((now - t) / 86_400_000) };
+}
+
 /** Reads the 'egfr-trajectory' set. */
 export function readRenalLabs(trajectory: FeatureView, maxAgeDays: number): RenalLabs {
   return {
@@ -70,3 +93,10 @@ export const RAPID_DECLINE_PER_YEAR = -5;
  * starting haemodynamically active drugs such as RAS inhibitors or SGLT2 inhibitors).
  */
 export const SUSTAINED_FALL_REFERRAL_PCT = 20;
+
+/** The apixaban criterion's name for a missing creatinine: says it is too old when an old one exists. */
+export function staleCreatinineLabel(trajectory: FeatureView, asOf: string): string | undefined {
+  const old = staleLab(trajectory, 'creatinine_last_mg_dl', asOf);
+  if (!old) return undefined;
+  return `recent serum creatinine (last ${old.value} mg/dL on ${old.date} is too old)`;
+}
