@@ -12,6 +12,9 @@ import { MS_PER_DAY } from './fhir-read';
 import { PGX_RESOLVERS } from './pgx/pgx-resolvers';
 import { SAFETY_RESOLVERS } from './safety-resolvers';
 import type { ConditionFact, MedicationFact, PatientFeaturesInternal as PatientFeatures, SeriesPoint, SeriesStats } from './types';
+import { unresolvedMedicationNote } from './unresolved-medications';
+
+export { unresolvedMedicationNote } from './unresolved-medications';
 
 /** A feature vector in process: Float32Array in the set's fixed order, a presence mask, provenance. */
 export interface FeatureVector {
@@ -154,10 +157,6 @@ function activeWithClass(pf: PatientFeatures, cls: MedicationClass): MedicationF
   return pf.medications.filter((m) => m.classes.includes(cls));
 }
 
-/** Note of a medication flag that cannot be 0 because some active medicines are unidentified. */
-export function unresolvedMedicationNote(n: number): string {
-  return `unknown: ${n} active medication record${n === 1 ? '' : 's'} could not be identified (medicationReference not resolvable)`;
-}
 
 function medicationFlag(cls: MedicationClass): (pf: PatientFeatures) => Resolved {
   return (pf) => {

@@ -56,3 +56,30 @@ describe('medicines written as medicationReference', () => {
     expect(onDoac([dispense('2026-05-25', undefined)]).value).toBe(0); // span unknown: not counted as taking
   });
 });
+
+describe('unidentified medicines in the safety and pharmacogenomic sets (merge of issues 10, 11 and 12)', () => {
+  const gone = request({ medicationReference: { reference: 'Medication/gone' } });
+  const feature = (set: 'safety-context' | 'warfarin-iwpc', name: string, resources: Json[]) => {
+    const v = buildFeatureSet(set, extractPatientFeatures([patient, ...resources], AS_OF));
+    const i = v.names.indexOf(name);
+    return { value: v.present[i] ? v.values[i] : undefined, note: v.provenance[i].note, items: v.provenance[i].items };
+  };
+
+  it('safety-context lists the identified ingredients and counts the unidentified ones, with a note', () => {
+    const r = feature('safety-context', 'active_ingredient_count', [request({ medicationCodeableConcept: apixaban }), gone]);
+    expect(r.items.map((i) => i.concept)).toEqual(['ingredient:apixaban', 'unidentified_medications']);
+    expect(r.items[1]).toMatchObject({ value: 1 });
+    expect(r.note).toBe('unknown: 1 active medication record could not be identified (medicationReference not resolvable)');
+    // Every medicine identified: the list is complete (no count item, no note).
+    const complete = feature('safety-context', 'active_ingredient_count', [request({ medicationCodeableConcept: apixaban })]);
+    expect(complete.items.map((i) => i.concept)).toEqual(['ingredient:apixaban']);
+    expect(complete.note).toBeUndefined();
+  });
+
+  it('IWPC amiodarone and enzyme-inducer flags are unknown, not 0, beside an unidentified medicine', () => {
+    for (const name of ['amiodarone', 'enzyme_inducer']) {
+      expect(feature('warfarin-iwpc', name, [gone])).toMatchObject({ value: undefined, note: expect.stringMatching(/could not be identified/) });
+      expect(feature('warfarin-iwpc', name, [request({ medicationCodeableConcept: apixaban })]).value).toBe(0);
+    }
+  });
+});

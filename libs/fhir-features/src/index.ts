@@ -6,6 +6,7 @@ export { extractPatientFeatures, DEFAULT_LATEST_MAX_AGE_DAYS, DEFAULT_WINDOW_DAY
 export { buildFeatureSet, toFeaturePayload, timeInTherapeuticRange, type FeatureVector } from './build-feature-set';
 export { summarizeDraftOrders } from './summarize-draft-orders';
 export { readPatientStatus, type PatientStatus } from './patient-status';
+export { UNIDENTIFIED_MEDICATIONS_CONCEPT, unresolvedMedicationNote } from './unresolved-medications';
 export { ckdEpi2021, creatinineForEgfr } from './ckd-epi-2021';
 export { aggregateSeries, slopePerYear } from './aggregate-series';
 export { ifccToNgsp, ngspToIfcc, toCanonical } from './units/normalize-unit';

@@ -3,13 +3,15 @@
  * is MISSING, not 0: the screening stage then says "unknown" instead of assuming "absent".
  * Coded facts travel as provenance items (no ids): allergies as
  * `allergy:<class|*>:<ingredient|*>[:angioedema][:unconfirmed]`, active ingredients as
- * `ingredient:<name>`, conditions as `condition:<concept>` with the code in `display`.
+ * `ingredient:<name>` (plus `unidentified_medications` with a count when some active medicines could
+ * not be identified), conditions as `condition:<concept>` with the code in `display`.
  */
 import type { ProvenanceItem } from '@prognos/contracts';
 import type { ConditionConcept } from './codes/condition-concepts';
 import type { SafetyConcept } from './codes/safety-codes';
 import { MS_PER_DAY } from './fhir-read';
 import type { ConditionFact, PatientFeaturesInternal as PatientFeatures, SafetyFact } from './types';
+import { UNIDENTIFIED_MEDICATIONS_CONCEPT, unresolvedMedicationNote } from './unresolved-medications';
 
 interface Resolved { value?: number; items: ProvenanceItem[]; note?: string }
 
@@ -82,6 +84,12 @@ function activeIngredients(pf: PatientFeatures): Resolved {
     }
   }
   const items = [...seen.values()].slice(0, MAX_INGREDIENT_ITEMS);
+  // Unidentified active medicines (issue 11): the list is incomplete, and the screening stage must
+  // say so rather than read it as complete. The count travels as an item (no ids), with a note.
+  if (pf.medicationsUnresolved > 0) {
+    items.push({ concept: UNIDENTIFIED_MEDICATIONS_CONCEPT, value: pf.medicationsUnresolved, resourceType: 'MedicationRequest', derivation: 'coded' });
+    return { value: seen.size, items, note: unresolvedMedicationNote(pf.medicationsUnresolved) };
+  }
   if (items.length > 0) return { value: items.length, items };
   return pf.typesPresent.medications ? { value: 0, items: [] } : { value: 0, items: [], note: 'no medication resources in the record' };
 }

@@ -11,6 +11,7 @@ import type { MedicationClass } from '../codes/rxnorm-table';
 import type { PatientFeaturesInternal as PatientFeatures } from '../types';
 import type { PgxGene } from './cpic-allele-tables';
 import type { GenomicResult } from './extract-genomics';
+import { unresolvedMedicationNote } from '../unresolved-medications';
 
 interface Resolved { value?: number; items: ProvenanceItem[]; note?: string }
 type Resolver = (pf: PatientFeatures) => Resolved;
@@ -121,6 +122,8 @@ function activeClass(cls: MedicationClass, label: string): Resolver {
         }),
       };
     }
+    // An unidentified active medicine may be this one (issue 11): unknown, never "not taking it".
+    if (pf.medicationsUnresolved > 0) return { items: [], note: unresolvedMedicationNote(pf.medicationsUnresolved) };
     return pf.typesPresent.medications ? { value: 0, items: [] } : { value: 0, items: [], note: `no medication resources in the record; ${label} 0 assumed` };
   };
 }

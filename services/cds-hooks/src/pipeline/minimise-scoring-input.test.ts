@@ -36,6 +36,23 @@ describe('scoring input minimisation', () => {
     expect(unminimisedField(input())).toBe('asOf');
   });
 
+  it("turns a date in an extractor's note into a day token that binds back to the same date", () => {
+    const raw = input();
+    raw.featureSets['kfre-4var']!.provenance[3] = { feature: 'uacr_mg_g', items: [], note: 'too old: last value 2021-03-13, 1663 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)' };
+    const out = minimiseScoringInput(raw, asOf);
+    // A minimised input that still carries a dated note is refused before it is queued.
+    const leaky = structuredClone(out);
+    leaky.featureSets['kfre-4var']!.provenance[3]!.note = raw.featureSets['kfre-4var']!.provenance[3]!.note;
+    expect(unminimisedField(leaky)).toBe('featureSets.kfre-4var.provenance.uacr_mg_g.note');
+    const note = out.featureSets['kfre-4var']!.provenance[3]!.note!;
+    expect(note).toBe(`too old: last value ${daysBeforeToken(calendarDaysBefore('2021-03-13', asOf)!)}, 1663 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)`);
+    expect(JSON.stringify(out)).not.toMatch(/2021-/);
+    expect(unminimisedField(out)).toBeUndefined();
+    expect(bindPlaceholders(note, { patientId: 'p', draftOrders: [], asOf })).toBe(raw.featureSets['kfre-4var']!.provenance[3]!.note);
+    // A note without a date is left as it is.
+    expect(minimiseScoringInput(input(), asOf).featureSets['kfre-4var']!.provenance.every((p) => p.note === undefined)).toBe(true);
+  });
+
   it('restores exactly the calendar date a card would have shown (the date as written in the record)', () => {
     for (const date of ['2025-09-01T23:10:00-05:00', '2024-02-29', '2025-10-01T00:00:00Z', '2020-12-31T23:59:59+14:00']) {
       const days = calendarDaysBefore(date, asOf)!;

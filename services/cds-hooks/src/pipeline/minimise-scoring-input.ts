@@ -7,11 +7,13 @@
  * - provenance dates become `daysBefore`, whole calendar days before the hook (card text names the
  *   day with a token that the HTTP side turns back into the date: cards stay exactly as true);
  * - provenance `display` text is kept only for coded facts (condition / medication names, shown on
- *   cards); observation displays are EHR free text and never needed by a scorer.
+ *   cards); observation displays are EHR free text and never needed by a scorer;
+ * - a date in an extractor's note ("too old: last value 2021-03-13, ...") becomes a day token, which
+ *   the HTTP side turns back into the same date in card text.
  * Feature values (lab values, slopes, `*_age_days` intervals) cross unchanged: they are what
  * scoring needs, and none is a date.
  */
-import { HOOK_TIME_REFERENCE, type FeatureVectorPayload, type ProvenanceItem, type ScoringInput } from '@prognos/contracts';
+import { HOOK_TIME_REFERENCE, daysBeforeToken, type FeatureVectorPayload, type ProvenanceItem, type ScoringInput } from '@prognos/contracts';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +24,17 @@ export function calendarDaysBefore(date: string, asOf: Date): number | undefined
   const day = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
   const hook = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
   return Number.isFinite(day) ? Math.round((hook - day) / DAY_MS) : undefined;
+}
+
+/** An ISO date or date-time as written in a record (with its own offset, if any). */
+const NOTE_DATE = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?/g;
+
+/** A note with every date replaced by the day token of its calendar day. */
+export function minimiseNote(note: string, asOf: Date): string {
+  return note.replace(NOTE_DATE, (date) => {
+    const days = calendarDaysBefore(date, asOf);
+    return days === undefined ? 'an unreadable date' : daysBeforeToken(days);
+  });
 }
 
 /** Features whose value is an age in years (floored to whole years). */
@@ -43,7 +56,9 @@ export function minimiseFeaturePayload(payload: FeatureVectorPayload, asOf: Date
   return {
     ...payload,
     values: payload.values.map((v, i) => (AGE_FEATURES.has(payload.names[i]!) ? Math.floor(v) : v)),
-    provenance: payload.provenance.map((p) => ({ ...p, items: p.items.map((it) => minimiseItem(it, asOf)) })),
+    provenance: payload.provenance.map((p) => ({
+      ...p, items: p.items.map((it) => minimiseItem(it, asOf)), ...(p.note !== undefined ? { note: minimiseNote(p.note, asOf) } : {}),
+    })),
   };
 }
 
@@ -60,6 +75,7 @@ export function unminimisedField(input: ScoringInput): string | undefined {
   for (const [name, p] of Object.entries(input.featureSets)) {
     for (const [i, n] of p.names.entries()) if (AGE_FEATURES.has(n) && !Number.isInteger(p.values[i])) return `featureSets.${name}.${n}`;
     for (const f of p.provenance) {
+      if (f.note !== undefined && new RegExp(NOTE_DATE.source).test(f.note)) return `featureSets.${name}.provenance.${f.feature}.note`;
       for (const it of f.items) {
         if (it.date !== undefined) return `featureSets.${name}.provenance.${f.feature}.date`;
         if (it.concept === 'age' && it.value !== undefined && !Number.isInteger(it.value)) return `featureSets.${name}.provenance.${f.feature}.value`;

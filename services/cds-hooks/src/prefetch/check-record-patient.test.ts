@@ -21,6 +21,22 @@ describe('the record must belong to context.patientId', () => {
     expect(r.dropped).toEqual({ Observation: 2 });
   });
 
+  it('checks every resource type the safety and pharmacogenomics keys bring, AllergyIntolerance by its `patient` link', () => {
+    const of = (resourceType: string, id: string, patient: string, field: 'subject' | 'patient' = 'subject'): Resource =>
+      ({ resourceType, id, [field]: { reference: `Patient/${patient}` } } as unknown as Resource);
+    const types: [string, 'subject' | 'patient'][] = [
+      ['AllergyIntolerance', 'patient'], ['Observation', 'subject'], ['Condition', 'subject'], ['MedicationRequest', 'subject'],
+      ['MedicationStatement', 'subject'], ['MedicationDispense', 'subject'], ['Procedure', 'subject'],
+    ];
+    const mine = types.map(([t, f]) => of(t, `a-${t}`, 'A', f));
+    const theirs = types.map(([t, f]) => of(t, `b-${t}`, 'B', f));
+    // An _include-d Medication has no patient link: kept.
+    const medication = { resourceType: 'Medication', id: 'm1', code: { text: 'apixaban' } } as Resource;
+    const r = checkRecordPatient([{ key: 'allergies', resources: [...mine, ...theirs, medication] }], 'A', new Map());
+    expect(r.kept[0].resources.map((x) => x.id)).toEqual([...mine.map((x) => x.id), 'm1']);
+    expect(r.dropped).toEqual(Object.fromEntries(types.map(([t]) => [t, 1])));
+  });
+
   it('refuses a Patient resource for someone else with 412 naming the key', () => {
     const run = () => checkRecordPatient([
       { key: 'patient', resources: [{ resourceType: 'Patient', id: 'B' } as Resource] },

@@ -3,7 +3,7 @@
  * position). Every flag is tri-state: true, false, or undefined = the record cannot tell.
  */
 import type { ProvenanceItem, ScoringInput } from '@prognos/contracts';
-import { resolveMedication } from '@prognos/fhir-features';
+import { UNIDENTIFIED_MEDICATIONS_CONCEPT, resolveMedication } from '@prognos/fhir-features';
 import { viewFeatureSet, type FeatureView } from '../services/feature-view';
 import { provenanceDate } from '../services/card-kit';
 import { STRONG_DUAL_CYP3A4_PGP_INHIBITORS, selects } from './drug-selector';
@@ -31,6 +31,13 @@ export interface PatientSafety {
   ageYears?: number;
   female?: boolean;
   coMedications: CoMedication[];
+  /**
+   * Active medication records that could not be identified (unresolvable medicationReference, issue
+   * 11): when above 0, `coMedications` is incomplete and interactions cannot be ruled out.
+   */
+  unidentifiedMedications: number;
+  /** The extractor's note on the co-medication list (says why it is incomplete), when it gave one. */
+  coMedicationNote?: string;
   allergies: AllergyEntry[];
   /** Days a potassium may be old and still count as recent (LAB_MAX_AGE_DAYS). */
   labMaxAgeDays: number;
@@ -66,14 +73,18 @@ function parseAllergy(item: ProvenanceItem): AllergyEntry | undefined {
 export function readPatientSafety(input: ScoringInput, labMaxAgeDays: number): PatientSafety {
   const view = viewFeatureSet(input, 'safety-context');
   const coMedications: CoMedication[] = [];
-  for (const item of view.provenance('active_ingredient_count')?.items ?? []) {
+  let unidentifiedMedications = 0;
+  const ingredientsProvenance = view.provenance('active_ingredient_count');
+  for (const item of ingredientsProvenance?.items ?? []) {
+    if (item.concept === UNIDENTIFIED_MEDICATIONS_CONCEPT) { unidentifiedMedications += item.value ?? 1; continue; }
     if (!item.concept.startsWith('ingredient:')) continue;
     const ingredient = item.concept.slice('ingredient:'.length);
     coMedications.push({ ingredient, classes: classesOfIngredient(ingredient), evidence: evidenceOf(item) });
   }
   const allergies = (view.provenance('drug_allergy_count')?.items ?? []).map(parseAllergy).filter((a): a is AllergyEntry => a !== undefined);
   const female = view.known('sex_female') ? view.flag('sex_female') : undefined;
-  const out: PatientSafety = { available: view.available, view, coMedications, allergies, labMaxAgeDays };
+  const out: PatientSafety = { available: view.available, view, coMedications, unidentifiedMedications, allergies, labMaxAgeDays };
+  if (unidentifiedMedications > 0 && ingredientsProvenance?.note) out.coMedicationNote = ingredientsProvenance.note;
   const age = view.get('age_years');
   if (age !== undefined) out.ageYears = age;
   if (female !== undefined) out.female = female;

@@ -124,6 +124,28 @@ describe('what cannot be screened is said', () => {
     const p = readPatientSafety(scoringInput({ serviceId: 'x', sets: {} }), 365);
     expect(screenDrug(p, DRUGS.lisinopril!)).toMatchObject({ verdict: 'caution', reasons: [{ rule: 'not-screened.no-data' }] });
   });
+  it('unidentified active medicines: the co-medication list is incomplete for a drug with interaction rules, said as unknown', () => {
+    for (const drug of ['apixaban', 'simvastatin', 'lisinopril', 'ibuprofen', 'warfarin']) {
+      const p = patient({ ingredients: ['metoprolol'], unidentified: 2 });
+      expect(p.unidentifiedMedications).toBe(2);
+      const s = screenDrug(p, DRUGS[drug]!);
+      expect({ drug, verdict: s.verdict }).toEqual({ drug, verdict: 'caution' });
+      const r = s.reasons.find((x) => x.rule === 'interaction.co-medications-incomplete');
+      expect(r).toMatchObject({ unknown: true });
+      expect(r!.text).toMatch(/co-medication list is incomplete: 2 active medication records could not be identified/);
+      // The same patient with every medicine identified: clear.
+      expect({ drug, verdict: verdict({ ingredients: ['metoprolol'] }, drug) }).toEqual({ drug, verdict: 'clear' });
+    }
+  });
+  it('unidentified active medicines do not touch a drug without interaction rules', () => {
+    for (const drug of ['metformin', 'dapagliflozin']) {
+      expect({ drug, verdict: screenDrug(patient({ ingredients: [], unidentified: 1 }), DRUGS[drug]!).verdict }).toEqual({ drug, verdict: 'clear' });
+    }
+  });
+  it('a known interaction is still named beside the incomplete list', () => {
+    expect(rulesFired({ ingredients: ['clarithromycin'], unidentified: 1 }, 'simvastatin')).toEqual(
+      expect.arrayContaining(['simvastatin.strong-cyp3a4-inhibitor', 'interaction.co-medications-incomplete']));
+  });
   it('a drug outside the table: caution "not recognised"', () => {
     expect(screenDrug(patient({}), { ingredients: [], classes: [], display: 'Zylotrex 5 mg' })).toMatchObject({ verdict: 'caution', reasons: [{ rule: 'not-screened.unknown-drug' }] });
   });

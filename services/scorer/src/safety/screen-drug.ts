@@ -75,6 +75,19 @@ function labReasons(p: PatientSafety, drug: DrugToScreen): SafetyReason[] {
   return out;
 }
 
+/**
+ * The record holds active medicines that could not be identified (issue 11): for a drug with
+ * interaction rules, the co-medication list is incomplete, so "no interaction found" cannot be said.
+ */
+function incompleteCoMedicationReasons(p: PatientSafety, drug: DrugToScreen): SafetyReason[] {
+  if (p.unidentifiedMedications <= 0 || !INTERACTION_RULES.some((r) => selects(r.drugs, drug))) return [];
+  const n = p.unidentifiedMedications;
+  return [{
+    verdict: 'caution', rule: 'interaction.co-medications-incomplete', short: 'medication list incomplete', unknown: true, evidence: [], source: SAFETY_SOURCES.notScreened,
+    text: `The co-medication list is incomplete: ${n} active medication record${n === 1 ? '' : 's'} could not be identified (medicationReference not resolvable), so interactions with ${n === 1 ? 'it' : 'them'} were not checked: review the medication list before ordering.`,
+  }];
+}
+
 function interactionReasons(drug: DrugToScreen, coMeds: readonly CoMedication[]): SafetyReason[] {
   const out: SafetyReason[] = [];
   for (const r of INTERACTION_RULES) {
@@ -110,6 +123,7 @@ export function screenDrug(p: PatientSafety, drug: DrugToScreen, coDrafted: read
     ...conditionReasons(p, drug, CONDITION_RULES),
     ...labReasons(p, drug),
     ...interactionReasons(drug, [...p.coMedications, ...coDrafted]),
+    ...incompleteCoMedicationReasons(p, drug),
   ];
   const verdict = reasons.some((r) => r.verdict === 'block') ? 'block' : reasons.length > 0 ? 'caution' : 'clear';
   // Blocking reasons first: they are what the card must say.

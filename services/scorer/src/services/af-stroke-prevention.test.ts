@@ -64,6 +64,38 @@ describe('af-stroke-prevention: anticoagulation thresholds (2023 ACC/AHA/ACCP/HR
     }
   });
 
+  it('on warfarin: the DOAC switch is offered only when the record shows no DOAC; with unidentified medicines nothing is suggested', () => {
+    const unknownDoac = (ctxOver: Record<string, FeatureSpec>) => {
+      const i = input({ cha: { age_years: 80, hypertension: 1 }, ctx: ctxOver });
+      const ctx = i.featureSets['clinical-context']!;
+      const at = ctx.names.indexOf('on_doac');
+      ctx.present[at] = 0;
+      ctx.provenance = [...ctx.provenance.filter((p) => p.feature !== 'on_doac'),
+        { feature: 'on_doac', items: [], note: 'unknown: 1 active medication record could not be identified (medicationReference not resolvable)' }];
+      return i;
+    };
+    // Known: on warfarin, no DOAC -> the switch (apixaban, never pre-selected).
+    const known = cards(input({ cha: { age_years: 80, hypertension: 1 }, ctx: { on_warfarin: 1 } }))[0]!;
+    expect(known.summary).toContain('on warfarin');
+    expect(suggestedCodes(known)).toContain('1364445');
+    expect(known.suggestions!.filter((s) => s.label.startsWith('Switch to')).every((s) => s.isRecommended === false)).toBe(true);
+    // On warfarin, DOAC status unknown: still "on warfarin", no DOAC suggested, and the card says why.
+    const unsure = cards(unknownDoac({ on_warfarin: 1 }));
+    expect(kinds(unsure)).toEqual(['af.stroke-risk']);
+    expect(unsure[0]!.summary).toContain('on warfarin');
+    expect(suggestedCodes(unsure[0]!)).not.toContain('1364445');
+    expect(suggestedCodes(unsure[0]!)).not.toContain('1364435');
+    expect(unsure[0]!.detail).toContain('whether a DOAC is also taken is unknown (unknown: 1 active medication record could not be identified');
+    // Neither anticoagulant known: status unknown, nothing started, nothing switched.
+    const i = unknownDoac({});
+    const ctx = i.featureSets['clinical-context']!;
+    ctx.present[ctx.names.indexOf('on_warfarin')] = 0;
+    const none = cards(i);
+    expect(kinds(none)).toEqual(['af.stroke-risk']);
+    expect(none[0]!.summary).toContain('anticoagulant status unknown');
+    expect(suggestedCodes(none[0]!).filter((c) => c === '1364445' || c === '1364435')).toEqual([]);
+  });
+
   it('files CHA2DS2-VASc and HAS-BLED as RiskAssessments without an invented probability', () => {
     const card = byKind(cards(input({ cha: { hypertension: 1, diabetes: 1 } })), 'af.anticoagulation')!;
     const ras = createdResources(card, 'RiskAssessment');

@@ -1,3 +1,4 @@
+import { daysBeforeToken } from '@prognos/contracts';
 import { clampSummary, describeInput, formatPercent, newCard, SOURCES } from './card-kit';
 import { viewFeatureSet } from './feature-view';
 import { scoringInput } from './test-support';
@@ -11,6 +12,24 @@ describe('card kit', () => {
     const long = 'word '.repeat(60).trim();
     expect(clampSummary(long).length).toBeLessThan(140);
     expect(clampSummary('short')).toBe('short');
+  });
+
+  it('counts a day token as the 10-character date it becomes, and never cuts one in half', () => {
+    const token = daysBeforeToken(1826);
+    // 143 characters with the token, 125 once the HTTP side writes the date: kept whole.
+    const summary = `Kidney failure risk not computable: last eGFR 37 on ${token}, older than the 365-day window; order creatinine and urine ACR`;
+    expect(summary.length).toBeGreaterThan(139);
+    expect(clampSummary(summary)).toBe(summary);
+    // Too long even with the date: cut at a word boundary, the token kept intact.
+    const long = `Last eGFR on ${token} ${'word '.repeat(40).trim()}`;
+    const clamped = clampSummary(long);
+    expect(clamped.endsWith('…')).toBe(true);
+    expect(clamped).toContain(token);
+    expect(clamped.replace(token, '2021-03-13').length).toBeLessThan(140);
+    // A token that would straddle the cut is dropped, never left as a fragment.
+    const straddle = clampSummary(`${'x'.repeat(130)}${token}${'y'.repeat(20)}`);
+    expect(straddle).not.toMatch(/urn:prognos|[\uE000\uE001]/);
+    expect(straddle.length).toBeLessThan(140);
   });
 
   it('reads features by name and shows value, unit, date and derivation', () => {

@@ -4,7 +4,7 @@
  * (CDS Hooks 2.0 §Use of JSON), and summaries stay under 140 characters (§Card Attributes).
  */
 import { randomUUID } from 'node:crypto';
-import { daysBeforeToken, type CardDraft, type Coding, type Source, type SuggestionDraft } from '@prognos/contracts';
+import { DAYS_BEFORE_PREFIX, daysBeforeToken, type CardDraft, type Coding, type Source, type SuggestionDraft } from '@prognos/contracts';
 import { cardLinks } from './card-links';
 import { SYSTEM } from './codes';
 import { latestItem, type FeatureView } from './feature-view';
@@ -47,12 +47,25 @@ export const OVERRIDE_REASONS: (Coding & { display: string })[] = [
   reason('prefers-alternative', 'Patient prefers an alternative approach or treatment'),
 ];
 
-/** CDS Hooks summary limit is "<140 characters"; shorten defensively at a word boundary. */
+const DAY_TOKEN_RE = new RegExp(`${DAYS_BEFORE_PREFIX.replaceAll('.', '\\.')}-?\\d+`, 'g');
+/** A day token stands in for a 10-character date: measured as one 10-character marker (private-use characters). */
+const DAY_MARKER = '\uE000' + '\uE001'.repeat(9);
+
+/**
+ * CDS Hooks summary limit is "<140 characters"; shorten defensively at a word boundary. A day token
+ * (urn:prognos:days-before:N) counts as the 10-character date the HTTP side writes in its place, and
+ * is never cut in half.
+ */
 export function clampSummary(text: string): string {
-  if (text.length <= 139) return text;
-  const cut = text.slice(0, 138);
+  const tokens: string[] = [];
+  const shown = text.replace(DAY_TOKEN_RE, (m) => { tokens.push(m); return DAY_MARKER; });
+  if (shown.length <= 139) return text;
+  const cut = shown.slice(0, 138);
   const space = cut.lastIndexOf(' ');
-  return `${cut.slice(0, space > 80 ? space : 138)}…`;
+  const clamped = `${cut.slice(0, space > 80 ? space : 138)}…`;
+  let i = 0;
+  // Whole markers get their token back; a marker cut short (no space to cut at) is dropped.
+  return clamped.replace(new RegExp(DAY_MARKER, 'g'), () => tokens[i++]!).replace(/\uE000\uE001*|\uE001+/g, '');
 }
 
 /** Percent with one decimal below 10 %, none above (e.g. 0.0523 -> "5.2%", 0.234 -> "23%"). */

@@ -1,9 +1,9 @@
 import type { CardDraft, PredictionRecord, ScoringInput } from '@prognos/contracts';
-import { PATIENT_REFERENCE } from '@prognos/contracts';
+import { HOOK_TIME_REFERENCE, PATIENT_REFERENCE, daysBeforeToken } from '@prognos/contracts';
 import { scorerConfigSchema } from '../config';
 import { ckdProgressionService as svc } from './ckd-progression';
 import {
-  TEST_CONFIG, createdResources, expectValidCard, notComputed, prediction, scoringInput, suggestedCodes, type FeatureSpec,
+  TEST_CONFIG, bindCard, createdResources, expectValidCard, notComputed, prediction, scoringInput, suggestedCodes, type FeatureSpec,
 } from './test-support';
 
 const ASOF = '2025-06-01T00:00:00Z';
@@ -260,6 +260,22 @@ describe('ckd-progression: missing test', () => {
     expect(card.summary).toContain('no urine ACR in the last 365 days');
     expect(suggestedCodes(card)).toEqual(['9318-7']);
     expect(card.detail).toContain('400 days ago');
+  });
+
+  it('names an old eGFR on a minimised input (days before the hook, asOf a placeholder) with a day token', () => {
+    const i = input({ traj: { egfr_last: Number.NaN, egfr_last_age_days: Number.NaN, creatinine_last_mg_dl: Number.NaN, creatinine_last_age_days: Number.NaN, egfr_slope_per_year: Number.NaN, egfr_count: Number.NaN } });
+    i.asOf = HOOK_TIME_REFERENCE;
+    const traj = i.featureSets['egfr-trajectory']!;
+    const at = traj.names.indexOf('egfr_last');
+    // What minimise-scoring-input sends for an eGFR older than the window: the item with daysBefore, no date.
+    expect(at).toBeGreaterThanOrEqual(0);
+    traj.provenance = [...traj.provenance.filter((p) => p.feature !== 'egfr_last'), { feature: 'egfr_last', items: [{ concept: 'egfr', value: 37.2, unit: 'mL/min/{1.73_m2}', daysBefore: 1541, resourceType: 'Observation', derivation: 'computed' }], note: `too old: last value ${daysBeforeToken(1541)}, 1541 days old, older than the 365-day window (LAB_MAX_AGE_DAYS)` }];
+    const card = byKind(cards(i), 'ckd.missing-test')!;
+    expect(card.summary).toBe(`Kidney failure risk not computable: last eGFR 37 on ${daysBeforeToken(1541)}, older than the 365-day window; order creatinine`);
+    expect(card.detail).toContain(`- eGFR: last 37 mL/min/1.73 m² on ${daysBeforeToken(1541)} (1541 days ago), older than the 365-day window (LAB_MAX_AGE_DAYS); order a new test`);
+    // Bound as the HTTP side does: the calendar date 1541 days before the hook.
+    expect(bindCard(card).summary).toBe('Kidney failure risk not computable: last eGFR 37 on 2021-03-13, older than the 365-day window; order creatinine');
+    expect(JSON.stringify(card)).not.toMatch(/20\d\d-\d\d-\d\d/);
   });
 
   it('orders nothing when the urine ACR is 365 days old', () => {

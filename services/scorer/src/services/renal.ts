@@ -5,7 +5,8 @@
  * KDIGO categories (clinical-reference.md §2): G1 >= 90, G2 60-89, G3a 45-59, G3b 30-44, G4 15-29,
  * G5 < 15 mL/min/1.73 m²; A1 < 30, A2 30-300, A3 > 300 mg/g.
  */
-import type { FeatureView } from './feature-view';
+import { provenanceDate } from './card-kit';
+import { latestItem, type FeatureView } from './feature-view';
 
 export interface LabValue {
   value: number;
@@ -35,24 +36,34 @@ function lab(view: FeatureView, valueName: string, ageName: string, maxAgeDays: 
 /** A result the record holds but no feature used: too old for LAB_MAX_AGE_DAYS (issue 11: say what is there). */
 export interface StaleLab {
   value: number;
-  /** YYYY-MM-DD of the result. */
+  /**
+   * The result's day as card text names it (provenanceDate): YYYY-MM-DD in process, a days-before
+   * token when the input is minimised (the HTTP side writes the calendar date back).
+   */
   date: string;
-  /** Completed days between the result and asOf. */
+  /** Days between the result and the hook: calendar days (daysBefore) when minimised, else completed days. */
   ageDays: number;
 }
 
 /**
  * The last recorded value of a missing latest-value feature, from its provenance (the extractor
- * keeps the newest point there when it is older than the window).
+ * keeps the newest point there when it is older than the window). Works on a minimised input
+ * (provenance `daysBefore`, asOf a placeholder) as on a direct one (provenance `date`, ISO asOf).
  */
 export function staleLab(view: FeatureView, valueName: string, asOf: string): StaleLab | undefined {
   if (view.known(valueName)) return undefined;
-  const item = view.provenance(valueName)?.items[0];
-  if (!item || item.value === undefined || !item.date) return undefined;
-  const t = Date.parse(item.date);
-  const now = Date.parse(asOf);
-  if (!Number.isFinite(t) || !Number.isFinite(now)) return undefined;
-  return { value: item.value, date: item.date.slice(0, 10), ageDays: Math.floor((now - t) / 86_400_000) };
+  const item = latestItem(view.provenance(valueName));
+  if (!item || item.value === undefined) return undefined;
+  const date = provenanceDate(item);
+  if (!date) return undefined;
+  let ageDays = item.daysBefore;
+  if (ageDays === undefined && item.date) {
+    const t = Date.parse(item.date);
+    const now = Date.parse(asOf);
+    if (Number.isFinite(t) && Number.isFinite(now)) ageDays = Math.floor((now - t) / 86_400_000);
+  }
+  if (ageDays === undefined) return undefined;
+  return { value: item.value, date, ageDays };
 }
 
 /** Reads the 'egfr-trajectory' set. */

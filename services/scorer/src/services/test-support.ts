@@ -4,7 +4,7 @@
  * HTTP side does and validates against the CDS Hooks card schema.
  */
 import {
-  ENCOUNTER_REFERENCE, FEATURE_SETS, PATIENT_REFERENCE, cardSchema,
+  DAYS_BEFORE_PREFIX, ENCOUNTER_REFERENCE, FEATURE_SETS, PATIENT_REFERENCE, cardSchema,
   type Card, type CardDraft, type DraftOrderSummary, type FeatureSetName, type FeatureVectorPayload, type PredictionRecord,
   type ProvenanceItem, type ScoringInput,
 } from '@prognos/contracts';
@@ -51,6 +51,8 @@ export interface SafetySpec {
   allergies?: string[];
   /** Provenance of a flag: feature -> display of the record entry. */
   evidence?: Record<string, string>;
+  /** Active medication records that could not be identified (the extractor's `unidentified_medications` item). */
+  unidentified?: number;
 }
 
 /** A 'safety-context' payload: the given features, ingredient and allergy items as the extractor writes them. */
@@ -62,7 +64,13 @@ export function safetyContext(spec: SafetySpec = {}): FeatureVectorPayload {
   };
   const payload = featureSet('safety-context', features);
   for (const p of payload.provenance) {
-    if (p.feature === 'active_ingredient_count') p.items = (spec.ingredients ?? []).map((i) => ({ concept: `ingredient:${i}`, resourceType: 'MedicationRequest', display: `${i} (active)`, date: '2025-01-01', derivation: 'coded' }));
+    if (p.feature === 'active_ingredient_count') {
+      p.items = (spec.ingredients ?? []).map((i) => ({ concept: `ingredient:${i}`, resourceType: 'MedicationRequest', display: `${i} (active)`, date: '2025-01-01', derivation: 'coded' }));
+      if (spec.unidentified) {
+        p.items.push({ concept: 'unidentified_medications', value: spec.unidentified, resourceType: 'MedicationRequest', derivation: 'coded' });
+        p.note = `unknown: ${spec.unidentified} active medication records could not be identified (medicationReference not resolvable)`;
+      }
+    }
     else if (p.feature === 'drug_allergy_count') p.items = (spec.allergies ?? []).map((a) => ({ concept: `allergy:${a}`, resourceType: 'AllergyIntolerance', display: `allergy ${a}`, date: '2020-01-01', derivation: 'coded' }));
     else if (spec.evidence?.[p.feature]) p.items = [{ concept: `condition:${p.feature}`, resourceType: 'Condition', display: spec.evidence[p.feature]!, date: '2019-03-01', derivation: 'coded' }];
   }
@@ -106,9 +114,15 @@ export function notComputed(modelId: string, output: string, reason: string): Pr
 
 export const TEST_CONFIG: ScorerConfig = scorerConfigSchema.parse({});
 
+/** The hook day the HTTP side would bind day tokens against in these tests (scoringInput's default asOf). */
+export const TEST_HOOK_DAY = Date.UTC(2025, 5, 1);
+
 function replacePlaceholders(v: unknown): unknown {
   if (v === PATIENT_REFERENCE) return 'Patient/example';
   if (v === ENCOUNTER_REFERENCE) return 'Encounter/example';
+  if (typeof v === 'string' && v.includes(DAYS_BEFORE_PREFIX)) {
+    return v.replace(/urn:prognos:days-before:(-?\d+)/g, (_m, n: string) => new Date(TEST_HOOK_DAY - Number(n) * 86_400_000).toISOString().slice(0, 10));
+  }
   if (Array.isArray(v)) return v.map(replacePlaceholders);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replacePlaceholders(x)]));
   return v;
