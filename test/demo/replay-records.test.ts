@@ -135,9 +135,19 @@ describe('built-in services on generated patients', () => {
   });
 
   it('flags metformin as contraindicated and the NSAID as unsafe for CKD G4', async () => {
-    const out = await replay(byProfile('ckd-g4-a3'), 'medication-safety');
+    // Without its genotype panel (a quarter of generated patients get one, this one included), so the
+    // demo drafts no warfarin beside the ibuprofen: with warfarin the safety stage answers the NSAID
+    // with "do not sign (with warfarin)" first, and the kidney card is not added (tested below).
+    const record = byProfile('ckd-g4-a3');
+    const genotyped = (r: Resource) => r.resourceType === 'Observation' && /84413-4|VKORC1/.test(JSON.stringify((r as { code?: unknown }).code ?? {}));
+    const out = await replay({ ...record, resources: record.resources.filter((r) => !genotyped(r)) }, 'medication-safety');
     expect(kinds(out)).toEqual(expect.arrayContaining(['medsafety.metformin-contraindicated']));
     expect(kinds(out).some((k) => k.startsWith('medsafety.nsaid-'))).toBe(true);
+    // The record as generated (genotyped: warfarin drafted too): the NSAID is still stopped, by the stage.
+    const withWarfarin = await replay(record, 'medication-safety');
+    expect(withWarfarin.cards.find((c) => c.kind === 'medsafety.screen-block' && /^Ibuprofen/.test(c.summary))?.summary).toMatch(/do not sign \(with warfarin\)/);
+    // Its bundled Medications (urn:uuid references) resolve, so the co-medication list is complete.
+    expect(withWarfarin.cards.map((c) => c.summary).join('\n')).not.toMatch(/medication list incomplete/);
   });
 
   it('assesses stroke risk for the atrial fibrillation profile', async () => {

@@ -21,8 +21,25 @@ export interface SampleRecord {
 /** @defaultValue the generator's default asOf (2025-06-30) */
 export const GENERATED_AS_OF = new Date('2025-06-30T00:00:00Z');
 
-function resourcesOf(bundle: Bundle): Resource[] {
-  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
+/**
+ * The resources of a transaction Bundle as a FHIR server stores them: `urn:uuid:` references to
+ * entries of the same Bundle become `Type/id` (FHIR R4 §3.1.0.11.2, transaction processing). Without
+ * this, a medicationReference to a bundled Medication could not be resolved once the record is a
+ * plain list (prefetch, `_include`), and the medicine would read as unidentified.
+ */
+export function resourcesOf(bundle: Bundle): Resource[] {
+  const byUrl = new Map<string, string>();
+  for (const e of bundle.entry ?? []) {
+    if (e.fullUrl?.startsWith('urn:uuid:') && e.resource?.id) byUrl.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
+  }
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'reference' && typeof x === 'string' && byUrl.has(x) ? byUrl.get(x) : rewrite(x)]));
+    }
+    return v;
+  };
+  return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined).map((r) => (byUrl.size > 0 ? rewrite(r) as Resource : r));
 }
 
 function patientIdOf(resources: Resource[]): string {

@@ -93,10 +93,13 @@ describe('clinical safety screening over HTTP (real scorer, prefetch as the EHR 
 
   async function call(service: string, resources: R[], context: R = {}): Promise<WireCard[]> {
     const pt = resources.find((r) => r.resourceType === 'Patient') as R;
+    // An AllergyIntolerance names its patient (1..1); the wrong-patient check (issue 11) drops one
+    // that names anyone but context.patientId, so the fixture links it to this record's patient.
+    const linked = resources.map((r) => (r.resourceType === 'AllergyIntolerance' ? { ...r, patient: { reference: `Patient/${pt.id as string}` } } : r));
     const res = await postJson(`${app.url}/cds-services/${service}`, {
       hookInstance: randomUUID(), hook: service === 'medication-safety' ? 'order-sign' : 'patient-view',
       context: { userId: 'Practitioner/example', patientId: pt.id, ...context },
-      prefetch: prefetchFor(templates[service]!, resources),
+      prefetch: prefetchFor(templates[service]!, linked),
     });
     expect(res.status).toBe(200);
     expect(cdsResponseSchema.safeParse(res.body).success).toBe(true);
