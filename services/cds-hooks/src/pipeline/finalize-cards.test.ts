@@ -20,6 +20,19 @@ async function dropped(reason: string): Promise<number> {
 }
 
 describe('finalizing cards before they leave', () => {
+  it('appends the configured SMART app link under the same URL policy as every other link', async () => {
+    const smart = { label: 'Open in Prognos', url: 'https://app.example/launch', type: 'smart' as const };
+    const own = { label: 'KFRE calculator', url: 'https://kidneyfailurerisk.com/', type: 'absolute' as const };
+    const { cards } = finalizeCards('svc', [card({ links: [own] })], undefined, ctx, { smartLink: smart });
+    expect(cards[0]!.card.links).toEqual([own, smart]);
+    // An http SMART URL outside development is removed (and counted) like any unsafe link.
+    const before = await dropped('unsafe_url');
+    const plain = finalizeCards('svc', [card()], undefined, ctx, { smartLink: { ...smart, url: 'http://app.example/launch' } });
+    expect(plain.cards[0]!.card.links).toBeUndefined();
+    expect(await dropped('unsafe_url')).toBe(before + 1);
+    expect(finalizeCards('svc', [card()], undefined, ctx, { smartLink: { ...smart, url: 'http://app.example/launch' }, allowHttpUrls: true }).cards[0]!.card.links).toHaveLength(1);
+  });
+
   it('binds patient, encounter and user placeholders in suggested resources', () => {
     const { cards } = finalizeCards('svc', [card({
       selectionBehavior: 'at-most-one',
