@@ -2,3 +2,4 @@ export * from './cds-hooks';
 export * from './features';
 export * from './scoring';
 export * from './operation-outcome';
+export * from './sequences';

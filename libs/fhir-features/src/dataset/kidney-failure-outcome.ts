@@ -1,0 +1,41 @@
+/**
+ * The training label: kidney failure, defined as the first of dialysis, kidney transplant or ESRD
+ * coded in the record, or a sustained eGFR < 15 mL/min/1.73 m2 (a value below 15 confirmed by the
+ * next value, at least 90 days later, also below 15: KDIGO's G5 needs persistence over 3 months),
+ * and the end of follow-up (the last dated fact in the record), for censoring.
+ */
+import type { PatientFeaturesInternal as PatientFeatures } from '../types';
+import { MS_PER_DAY } from '../fhir-read';
+
+export const KIDNEY_FAILURE_EGFR = 15;
+export const SUSTAINED_DAYS = 90;
+
+export interface KidneyFailureOutcome {
+  /** Epoch ms of kidney failure, if observed. */
+  eventMs?: number;
+  /** Epoch ms of the last dated fact in the record (end of follow-up). */
+  followUpEndMs: number;
+}
+
+/** Reads the outcome from an extraction of the whole record (asOf after every fact). */
+export function kidneyFailureOutcome(full: PatientFeatures): KidneyFailureOutcome {
+  let event = Infinity;
+  for (const concept of ['dialysis', 'kidney_transplant', 'esrd'] as const) {
+    for (const f of full.conditions[concept] ?? []) if (Number.isFinite(f.t) && f.t < event) event = f.t;
+  }
+  const e = full.egfr;
+  for (let i = 0; i < e.length && e[i]!.t < event; i++) {
+    if (e[i]!.value >= KIDNEY_FAILURE_EGFR) continue;
+    // Confirmed when every later value until one >= 90 days later stays below 15.
+    for (let j = i + 1; j < e.length; j++) {
+      if (e[j]!.value >= KIDNEY_FAILURE_EGFR) break;
+      if (e[j]!.t - e[i]!.t >= SUSTAINED_DAYS * MS_PER_DAY) { event = Math.min(event, e[i]!.t); break; }
+    }
+  }
+  let end = -Infinity;
+  for (const points of Object.values(full.series)) for (const p of points) if (p.t > end) end = p.t;
+  for (const p of e) if (p.t > end) end = p.t;
+  for (const facts of Object.values(full.conditions)) for (const f of facts ?? []) if (Number.isFinite(f.t) && f.t > end) end = f.t;
+  for (const m of full.medications) if (Number.isFinite(m.t) && m.t > end) end = m.t;
+  return { ...(Number.isFinite(event) ? { eventMs: event } : {}), followUpEndMs: end };
+}
