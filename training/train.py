@@ -45,15 +45,21 @@ def trim(seq, mask):
     return seq[:, :steps], mask[:, :steps]
 
 
-def predict_logits(model, arr, idx, device, batch=2048):
+def predict_logits(model, arr, idx, device, batch=1024):
+    """Logits in idx order (computed in length-sorted batches, then put back in order)."""
     model.eval()
-    out = []
+    idx = np.asarray(idx)
+    if len(idx) == 0:
+        return np.zeros((0, 2), dtype=np.float32)
+    order = np.argsort(arr['mask'][idx].sum(axis=1), kind='stable')
+    out = np.zeros((len(idx), 2), dtype=np.float32)
     with torch.no_grad():
-        for s in range(0, len(idx), batch):
-            seq, mask, st, sp, _, _ = tensors(arr, idx[s:s + batch], device)
+        for s in range(0, len(order), batch):
+            pos = order[s:s + batch]
+            seq, mask, st, sp, _, _ = tensors(arr, idx[pos], device)
             seq, mask = trim(seq, mask)
-            out.append(model.logits(seq, mask, st, sp).cpu().numpy())
-    return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.float32)
+            out[pos] = model.logits(seq, mask, st, sp).cpu().numpy()
+    return out
 
 
 def fit_temperature(logits, y, known):
@@ -104,26 +110,33 @@ def main():
     C, S = arr['seq'].shape[2], arr['static'].shape[1]
     model = ProgressionGRU(C, S).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-5)
-    max_epochs = args.epochs or (4 if args.quick else 40)
+    max_epochs = args.epochs or (4 if args.quick else 30)
     patience = 2 if args.quick else 5
     batch = 256
     rng = np.random.default_rng(args.seed)
     best_val, best_state, bad, history = float('inf'), None, 0, []
     yv = torch.from_numpy(arr['labels'][val_idx]).float()
     kv = torch.from_numpy(arr['label_known'][val_idx]).float()
+    lengths = arr['mask'].sum(axis=1)
     for epoch in range(max_epochs):
         model.train()
+        # Length buckets: shuffle, sort by length within chunks of 16 batches, shuffle the batches;
+        # a batch then pads to about its own length instead of the longest history (3-4x faster).
         order = rng.permutation(train_idx)
+        chunk = batch * 16
+        order = np.concatenate([c[np.argsort(lengths[c], kind='stable')] for c in np.array_split(order, max(1, len(order) // chunk))]) if len(order) else order
+        batches = [order[s:s + batch] for s in range(0, len(order), batch)]
+        rng.shuffle(batches)
         total, count = 0.0, 0
-        for s in range(0, len(order), batch):
-            seq, mask, st, sp, y, known = tensors(arr, order[s:s + batch], device)
+        for b in batches:
+            seq, mask, st, sp, y, known = tensors(arr, b, device)
             seq, mask = trim(seq, mask)
             loss = masked_bce(model.logits(seq, mask, st, sp), y, known)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
-            total += float(loss) * len(y)
+            total += float(loss.detach()) * len(y)
             count += len(y)
         val_logits = torch.from_numpy(predict_logits(model, arr, val_idx, device))
         val_loss = float(masked_bce(val_logits, yv, kv))

@@ -63,11 +63,17 @@ export interface DatasetAccumulator {
 
 const FAR_FUTURE = new Date(Date.UTC(2200, 0, 1));
 
-/** FNV-1a of the key -> [0, 1): the patient's split draw (stable across runs and machines). */
+/**
+ * FNV-1a of the key with the murmur3 finaliser (so keys differing in their last character, like
+ * 'sim-1' and 'sim-2', still spread over [0, 1)) -> the patient's split draw, stable everywhere.
+ */
 export function patientDraw(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
-  return h / 4294967296;
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
 export function createAccumulator(options: DatasetOptions = {}): DatasetAccumulator {
@@ -110,7 +116,7 @@ export function addPatient(acc: DatasetAccumulator, key: string, record: unknown
   const { def, options } = acc;
   const full = extractPatientFeatures(record, FAR_FUTURE);
   for (const [reason, n] of Object.entries(full.dataQuality.excluded)) if (reason !== 'after_as_of') bump(acc.dataQualityExcluded, reason, n);
-  const outcome = kidneyFailureOutcome(full);
+  const outcome = kidneyFailureOutcome(full, record);
   const egfr = full.egfr;
   if (egfr.length === 0) { bump(acc.excluded, 'no_egfr'); return; }
   const first = egfr[0]!.t;

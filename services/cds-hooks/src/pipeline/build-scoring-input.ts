@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@prognos/contracts';
-import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
+import { buildFeatureSet, buildSequence, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
 
 export interface ScoringInputSource {
@@ -38,6 +38,10 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     featureSets,
     dataQuality: features.dataQuality,
   };
+  // Learned models' sequences: the same builder the training dataset uses (times relative to asOf).
+  if (src.descriptor.sequences && src.descriptor.sequences.length > 0) {
+    input.sequences = Object.fromEntries(src.descriptor.sequences.map((name) => [name, buildSequence(name, features)]));
+  }
   if (src.descriptor.usesDraftOrders) {
     input.draftOrders = summarizeDraftOrders(src.draftOrders);
     // Only order-select validates `selections`; other hooks may carry anything under that name.

@@ -34,6 +34,7 @@ import { createMedicationAction, createRiskAssessmentAction, createServiceAction
 import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './prefetch';
 import { computedOutput, modelTitle, notComputedReasons, ranModel, type ComputedPrediction } from './predictions';
 import { RAPID_DECLINE_PER_YEAR, albuminuriaCategory, gfrCategory, readRenalLabs, type RenalLabs } from './renal';
+import { LEARNED_SEQUENCE_SET, learnedProgressionCard, learnedProgressionRuns } from './ckd-learned-progression';
 
 export const CKD_PROGRESSION_ID = 'ckd-progression';
 
@@ -100,7 +101,7 @@ function modelRuns(input: ScoringInput, config: ScorerConfig): ModelRun[] {
   if (s.k8.available && ['age_years', 'sex_male', 'egfr', 'uacr_mg_g', ...KFRE8_EXTRA].every((n) => s.k8.known(n))) {
     runs.push({ modelId: ids.eight, featureSet: 'kfre-8var' });
   }
-  return runs;
+  return [...runs, ...learnedProgressionRuns(input, config, s.kfreEligible)];
 }
 
 interface KfreResult {
@@ -258,6 +259,9 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       }));
     }
   }
+
+  const learned = learnedProgressionCard(bctx, chosen ? { r2: chosen.risk2.value, r5: chosen.risk5.value, title: modelTitle(chosen.modelId) } : undefined, trajectoryLines(labs));
+  if (learned) cards.push(learned);
 
   const sglt2 = sglt2iCard(s);
   if (sglt2) cards.push(sglt2);
@@ -421,14 +425,17 @@ export const ckdProgressionService: ClinicalService = {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr, ...LOINC.uacr]),
       kfreLabs: observations([...LOINC.kfre8, ...LOINC.potassium], 50),
+      // Blood pressure and HbA1c history for the learned model's sequence (optional).
+      historyLabs: observations([...LOINC.bloodPressure, ...LOINC.hba1c], 100),
       conditions: CONDITIONS,
       medications: ACTIVE_MEDICATIONS,
     },
     // Without the medication list a therapy card could repeat an active drug: required, like labs.
     requiredPrefetch: ['patient', 'renalLabs', 'conditions', 'medications'],
     featureSets: ['kfre-4var', 'kfre-8var', 'egfr-trajectory', 'clinical-context', 'cha2ds2-vasc'],
+    sequences: [LEARNED_SEQUENCE_SET],
     usesDraftOrders: false,
-    models: ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other'],
+    models: ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'ckd-progression-gru'],
     origin: 'bundled',
   },
   modelRuns,
