@@ -29,6 +29,8 @@ def subgroups(meta, desc):
 def bootstrap(y, p_model, p_kfre, patients, reps, rng):
     """Patient-level (cluster) bootstrap of each metric and of the AUROC difference."""
     uniq = np.unique(patients)
+    if len(uniq) == 0 or len(np.unique(y)) < 2:
+        return None  # nothing to resample (e.g. a small local dataset with no test events)
     rows = {u: np.where(patients == u)[0] for u in uniq}
     keys = ['auroc', 'auprc', 'brier', 'cal_intercept', 'cal_slope']
     draws = {'model': {k: [] for k in keys}, 'kfre': {k: [] for k in keys}, 'auroc_diff': []}
@@ -60,6 +62,8 @@ def evaluate(arr, desc, test_idx, test_p, bootstrap=200, seed=13):
         y, pm, pk = labels[m, j], test_p[m, j], kfre[m, j]
         res = {'model': all_metrics(y, pm), 'kfre': all_metrics(y, pk)}
         res['ci95'] = bootstrap_ci = globals()['bootstrap'](y, pm, pk, patients[m], bootstrap, rng) if bootstrap > 0 else None
+        if len(y) == 0:
+            res['note'] = 'no test samples with a known outcome at this horizon'
         report['horizons'][h] = res
         headline[h] = {'n': res['model']['n'], 'events': res['model']['events'], 'auroc_model': res['model']['auroc'], 'auroc_kfre': res['kfre']['auroc'],
                        'auroc_diff_ci95': bootstrap_ci['auroc_diff'] if bootstrap_ci else None}

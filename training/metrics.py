@@ -54,6 +54,9 @@ def calibration(y: np.ndarray, p: np.ndarray):
 
 
 def all_metrics(y, p):
+    if len(y) == 0:
+        nan = float('nan')
+        return {'auroc': nan, 'auprc': nan, 'brier': nan, 'cal_intercept': nan, 'cal_slope': nan, 'n': 0, 'events': 0, 'mean_predicted': nan}
     a, b = calibration(y, p) if len(np.unique(y)) > 1 else (float('nan'), float('nan'))
     return {'auroc': auroc(y, p), 'auprc': auprc(y, p), 'brier': brier(y, p), 'cal_intercept': a, 'cal_slope': b,
             'n': int(len(y)), 'events': int(y.sum()), 'mean_predicted': float(np.mean(p)) if len(p) else float('nan')}
