@@ -6,7 +6,7 @@
  * ranks broadly as KFRE does where histories are stable, and says it was trained on synthetic data.
  */
 import { randomUUID } from 'node:crypto';
-import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
+import { createInProcessScorer, learnedModelCards, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { postJson, startTestApp, type Running } from '../http/support/harness';
 import { historyPrefetch, linear, type HistorySpec } from './support/ckd-history';
 
@@ -20,8 +20,12 @@ describe('learned progression model beside KFRE (HTTP, committed bundle)', () =>
   let app: Running;
 
   beforeAll(async () => {
-    scorer = await createInProcessScorer(loadScorerConfig({}));
-    app = await startTestApp({ engine: scorer, services: scorer.services(), now: () => AS_OF, env: { HOOK_DEADLINE_MS: '20000' } });
+    const config = loadScorerConfig({ MODEL_CARD_BASE_URL: 'https://prognos.example.org/' });
+    scorer = await createInProcessScorer(config);
+    app = await startTestApp({
+      engine: scorer, services: scorer.services(), now: () => AS_OF, env: { HOOK_DEADLINE_MS: '20000' },
+      modelCards: learnedModelCards(config.MODELS_DIR, undefined),
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -55,6 +59,17 @@ describe('learned progression model beside KFRE (HTTP, committed bundle)', () =>
     expect(method.coding[0].code).toBe(LEARNED);
     expect(method.text).toContain(`${LEARNED} v${version}`);
     expect(r.learned5).toBeGreaterThanOrEqual(r.learned2);
+    // The card links the model card, which the service itself serves.
+    expect(r.card.links).toEqual([{ label: expect.stringContaining('Model card'), url: `https://prognos.example.org/models/${LEARNED}/card`, type: 'absolute' }]);
+    const page = await fetch(`${app.url}/models/${LEARNED}/card`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/markdown');
+    const text = await page.text();
+    expect(text).toContain('Trained on synthetic data, not validated for clinical use.');
+    expect(text).toContain('| horizon | model | n | events | AUROC |');
+    const missing = await fetch(`${app.url}/models/no-such-model/card`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });
 
   it('alike at the last visit (eGFR 30, ACR 300), a fall from 55 over three years gives a higher risk than three stable years', async () => {

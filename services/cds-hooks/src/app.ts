@@ -18,6 +18,7 @@ import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
+import { createModelCardRoutes } from './http/model-card-routes';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -41,6 +42,8 @@ export interface AppDependencies {
   /** Distributed mode, for the ops routes. */
   queue?: unknown;
   workers?: OpsDependencies['workers'];
+  /** Learned models' model cards (id -> MODEL_CARD.md path), served at /models/{id}/card. */
+  modelCards?: ReadonlyMap<string, string>;
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -108,6 +111,8 @@ export function createApp(deps: AppDependencies): Express {
     queue: deps.queue,
     workers: deps.workers,
   }));
+
+  app.use(createModelCardRoutes(deps.modelCards ?? new Map()));
 
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,

@@ -52,6 +52,24 @@ export function discoverLearnedBundles(modelsDir: string, customDir: string | un
   return { bundles, skipped };
 }
 
+/**
+ * Model id -> absolute path of its MODEL_CARD.md, for every readable learned bundle (broken ones
+ * are left out, never thrown): what the HTTP service serves at /models/{id}/card.
+ */
+export function learnedModelCards(modelsDir: string, customDir: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [root, origin] of [[modelsDir, 'bundled'], [customDir, 'custom']] as const) {
+    if (root === undefined) continue;
+    for (const dir of listBundleDirs(root).filter(isLearnedBundleDir)) {
+      try {
+        const b = readLearnedBundle(dir, origin);
+        if (!out.has(b.manifest.id)) out.set(b.manifest.id, b.modelCardPath);
+      } catch { /* reported by the scorer at boot */ }
+    }
+  }
+  return out;
+}
+
 /** The catalogue view (discovery, dashboard) of a learned model. */
 export function learnedModelInfo(b: LearnedBundle, loadMs?: number): ModelInfo {
   const m = b.manifest;

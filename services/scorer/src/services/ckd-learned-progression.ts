@@ -55,6 +55,9 @@ export function learnedProgressionCard(ctx: CardBuildContext, kfre: { r2: number
         predictions: [r2, r5].map((record) => ({ record, outcome: OUTCOMES.kidneyFailure, horizonYears: record.horizonYears ?? (record.output === 'risk_2y' ? 2 : 5) })),
       })],
     })],
+    ...(ctx.config.MODEL_CARD_BASE_URL
+      ? { links: [{ label: `Model card: ${title} v${r5.modelVersion}`, url: `${ctx.config.MODEL_CARD_BASE_URL.replace(/\/+$/, '')}/models/${encodeURIComponent(id)}/card`, type: 'absolute' as const }] }
+      : {}),
     selectionBehavior: 'any',
     overrideReasons: false,
   });
