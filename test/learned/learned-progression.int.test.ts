@@ -23,7 +23,7 @@ describe('learned progression model beside KFRE (HTTP, committed bundle)', () =>
     const config = loadScorerConfig({ MODEL_CARD_BASE_URL: 'https://prognos.example.org/' });
     scorer = await createInProcessScorer(config);
     app = await startTestApp({
-      engine: scorer, services: scorer.services(), now: () => AS_OF, env: { HOOK_DEADLINE_MS: '20000' },
+      engine: scorer, services: scorer.services(), models: () => scorer.models(), now: () => AS_OF, env: { HOOK_DEADLINE_MS: '20000' },
       modelCards: learnedModelCards(config.MODELS_DIR, undefined),
     });
   });
@@ -111,5 +111,21 @@ describe('learned progression model beside KFRE (HTTP, committed bundle)', () =>
     const rho = 1 - (6 * a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0)) / (n * (n * n - 1));
     process.stdout.write(`Spearman rho learned vs KFRE (stable histories): ${rho.toFixed(3)}\n`);
     expect(rho).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('the dashboard drift API shows the learned model\'s prediction distribution, its input missingness and its model card', async () => {
+    const res = await fetch(`${app.url}/api/dashboard/drift`);
+    expect(res.status).toBe(200);
+    const d = await res.json() as any;
+    const p5 = d.predictions.find((p: any) => p.model === LEARNED && p.output === 'risk_5y');
+    expect(p5.n).toBeGreaterThanOrEqual(30); // every call above
+    expect(p5.deciles.reduce((a: number, b: number) => a + b, 0)).toBe(p5.n);
+    expect(p5.bins.at(-1).n).toBe(p5.n);
+    expect(d.predictions.some((p: any) => p.model === 'kfre-4var-na')).toBe(true);
+    const miss = d.missingness.find((m: any) => m.model === LEARNED);
+    // These histories carry creatinine and ACR only: HbA1c and blood pressure are always missing.
+    expect(miss.inputs).toMatchObject({ egfr: 0, uacr: 0, hba1c: 1, sbp: 1, age: 0 });
+    expect(d.missingness.find((m: any) => m.model === 'kfre-4var-na').inputs).toMatchObject({ egfr: 0, uacr_mg_g: 0 });
+    expect(d.modelCards[LEARNED]).toBe(`/models/${LEARNED}/card`);
   });
 });

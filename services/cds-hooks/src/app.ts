@@ -19,6 +19,7 @@ import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
 import { createModelCardRoutes } from './http/model-card-routes';
+import { ModelDrift } from './ops/model-drift';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -57,6 +58,7 @@ export function createApp(deps: AppDependencies): Express {
   const cardRegistry = deps.cardRegistry ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
   const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
   const lifecycle = deps.lifecycle ?? { draining: false };
+  const drift = new ModelDrift(() => deps.models?.() ?? []);
 
   /**
    * Ready = this process answers hooks with real cards: the engine says so (models warm; in
@@ -110,6 +112,8 @@ export function createApp(deps: AppDependencies): Express {
     feedbackSummary: () => feedbackStore.summary(),
     queue: deps.queue,
     workers: deps.workers,
+    drift,
+    modelCards: [...(deps.modelCards ?? new Map()).keys()],
   }));
 
   app.use(createModelCardRoutes(deps.modelCards ?? new Map()));
@@ -119,7 +123,7 @@ export function createApp(deps: AppDependencies): Express {
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   }));
   app.use(createCdsRoutes({
-    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
+    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now, drift,
   }));
 
   app.use(notFoundHandler);

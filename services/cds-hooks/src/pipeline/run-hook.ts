@@ -13,6 +13,7 @@ import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
+import type { ModelDrift } from '../ops/model-drift';
 import { buildScoringInput } from './build-scoring-input';
 import { finalizeCards } from './finalize-cards';
 
@@ -26,6 +27,8 @@ export interface HookDependencies {
   logger: Logger;
   /** Clock (hook time = features' asOf). */
   now?: () => Date;
+  /** Prediction distribution and input missingness per model, for the dashboard's drift panel. */
+  drift?: ModelDrift;
 }
 
 export async function runHook(
@@ -66,6 +69,7 @@ export async function runHook(
     return { cards: [] };
   }
 
+  deps.drift?.record(input, output);
   const tCards = performance.now();
   const finalized = finalizeCards(service, output.cards, output.systemActions, {
     patientId: request.context.patientId,
