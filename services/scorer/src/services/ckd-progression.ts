@@ -424,9 +424,9 @@ export const ckdProgressionService: ClinicalService = {
     prefetch: {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr, ...LOINC.uacr]),
-      kfreLabs: observations([...LOINC.kfre8, ...LOINC.potassium], 50),
-      // Blood pressure and HbA1c history for the learned model's sequence (optional).
-      historyLabs: observations([...LOINC.bloodPressure, ...LOINC.hba1c], 100),
+      // Also blood pressure and HbA1c history for the learned model's sequence (one query, not a new key:
+      // every key is one more FHIR query on the fallback path).
+      kfreLabs: observations([...LOINC.kfre8, ...LOINC.potassium, ...LOINC.bloodPressure, ...LOINC.hba1c], 200),
       conditions: CONDITIONS,
       medications: ACTIVE_MEDICATIONS,
     },
