@@ -17,6 +17,25 @@ export interface MetricsReport {
 const f3 = (v: number | undefined): string => (v === undefined || v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(3));
 const ci = (c: number[] | undefined): string => (c && c.length === 2 ? ` (${f3(c[0])}-${f3(c[1])})` : '');
 
+/** "2y G3a (45-59) 0.748 vs 0.786; ..." for every subgroup where KFRE's AUROC is higher. */
+function worse(metrics: MetricsReport): string {
+  const out: string[] = [];
+  for (const [h, groups] of Object.entries(metrics.subgroups)) {
+    for (const [g, r] of Object.entries(groups)) {
+      if (r.model && r.kfre && Number.isFinite(r.model.auroc) && Number.isFinite(r.kfre.auroc) && r.kfre.auroc! > r.model.auroc!) out.push(`${h} ${g} ${f3(r.model.auroc)} vs ${f3(r.kfre.auroc)}`);
+    }
+  }
+  return out.join('; ');
+}
+
+function describeSource(src: Record<string, unknown> | undefined): string {
+  if (!src) return 'unknown';
+  if (String(src.kind).startsWith('progression-simulator')) {
+    return `progression simulator (libs/fhir-features/src/generator/progression-simulator.ts), seed ${String(src.seed)}, ${String(src.patients)} patients, ${String(src.resources)} FHIR resources as Bulk Data NDJSON, ${String(src.kidneyFailures)} with kidney failure`;
+  }
+  return `FHIR ${String(src.format)} folder (${String(src.files)} files, ${String(src.malformed)} malformed skipped, ${String(src.unlinked)} resources without a patient)`;
+}
+
 export function renderModelCard(m: LearnedManifest, metrics: MetricsReport, dataset: Record<string, unknown>, pipeline: Record<string, unknown>): string {
   const rows: string[] = [];
   for (const [h, r] of Object.entries(metrics.horizons)) {
@@ -46,7 +65,13 @@ export function renderModelCard(m: LearnedManifest, metrics: MetricsReport, data
     `Intended use: ${m.intendedUse}`,
     '',
     '## Data',
-    `Dataset: ${JSON.stringify(dataset.source)}; ${String(dataset.patients)} patients read, ${String(dataset.samples)} samples (patient and index date). Splits: ${JSON.stringify(dataset.splits)}.`,
+    `Source: ${describeSource(dataset.source as Record<string, unknown>)}. ${String(dataset.patients)} patient records read, ${String(dataset.samples)} samples (patient and index date).`,
+    '',
+    '| split | samples | patients | 2-year known (events) | 5-year known (events) |',
+    '|---|---|---|---|---|',
+    ...Object.entries((dataset.splits ?? {}) as Record<string, { samples: number; patients: number; events: Record<string, { known: number; events: number }> }>)
+      .map(([k, v]) => `| ${k} | ${v.samples} | ${v.patients} | ${v.events['2y']?.known ?? 0} (${v.events['2y']?.events ?? 0}) | ${v.events['5y']?.known ?? 0} (${v.events['5y']?.events ?? 0}) |`),
+    '',
     `Temporal split at ${String(dataset.temporalCutoff).slice(0, 10)} (test index dates on or after it, from held-out patients). See DATASET_CARD.md for event rates and missingness.`,
     '',
     '## Evaluation on the held-out temporal test split, beside KFRE on the same samples',
@@ -57,6 +82,8 @@ export function renderModelCard(m: LearnedManifest, metrics: MetricsReport, data
     ...rows,
     '',
     `AUROC difference (learned - KFRE): ${diffs.join('; ')}.`,
+    '',
+    `Subgroups where KFRE ranked better (higher AUROC): ${worse(metrics) || 'none'}.`,
     '',
     '### Subgroups (learned / KFRE)',
     '| horizon | subgroup | n | events | AUROC | Brier | cal. slope |',
