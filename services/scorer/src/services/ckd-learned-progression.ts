@@ -11,11 +11,12 @@ import type { ScorerConfig } from '../config';
 import { formatPercent, markdown, newCard, newSuggestion, section } from './card-kit';
 import { OUTCOMES } from './codes';
 import { createRiskAssessmentAction } from './fhir-resources';
+import { SYNTHETIC_STATEMENT } from '../learned/learned-manifest';
 import { computedOutput } from './predictions';
 
 export const LEARNED_SEQUENCE_SET = 'ckd-progression-seq';
 /** Said on every card of a model whose intended use carries it (all models trained by the simulator). */
-export const SYNTHETIC_WARNING = 'trained on synthetic data, not validated for clinical use';
+export const SYNTHETIC_WARNING = SYNTHETIC_STATEMENT;
 
 /** The learned model run, when enabled and the patient is in the KFRE population. */
 export function learnedProgressionRuns(input: ScoringInput, config: ScorerConfig, kfreEligible: boolean): ModelRun[] {

@@ -420,7 +420,7 @@ export const ckdProgressionService: ClinicalService = {
     id: CKD_PROGRESSION_ID,
     hook: 'patient-view',
     title: 'CKD progression: kidney failure risk (KFRE) and KDIGO 2024 therapy',
-    description: 'CKD-EPI 2021 eGFR and slope, KFRE 2- and 5-year kidney failure risk for CKD G3-G5, nephrology referral and KRT preparation by KDIGO 2024 thresholds, SGLT2 inhibitor and ACE inhibitor/ARB when indicated and not active, and an order for a missing creatinine or urine ACR.',
+    description: 'CKD-EPI 2021 eGFR and slope, KFRE 2- and 5-year kidney failure risk for CKD G3-G5, nephrology referral and KRT preparation by KDIGO 2024 thresholds, SGLT2 inhibitor and ACE inhibitor/ARB when indicated and not active, and an order for a missing creatinine or urine ACR. Beside KFRE, a learned model that reads the eGFR and ACR history gives its own 2- and 5-year risks (trained on synthetic data, not validated for clinical use).',
     prefetch: {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr, ...LOINC.uacr]),
