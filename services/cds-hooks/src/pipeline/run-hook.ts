@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
+import type { ModelDrift } from '../ops/model-drift';
 import { buildScoringInput } from './build-scoring-input';
 import { finalizeCards } from './finalize-cards';
 
@@ -28,6 +29,8 @@ export interface HookDependencies {
   logger: Logger;
   /** Clock (hook time = features' asOf). */
   now?: () => Date;
+  /** Prediction distribution and input missingness per model, for the dashboard's drift panel. */
+  drift?: ModelDrift;
 }
 
 export async function runHook(
@@ -68,6 +71,7 @@ export async function runHook(
     return { cards: [] };
   }
 
+  deps.drift?.record(input, output);
   const tCards = performance.now();
   const boundDrafts = (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
   const finalized = finalizeCards(service, output.cards, output.systemActions, {
