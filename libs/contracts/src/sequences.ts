@@ -7,8 +7,18 @@
  * carries the time before the index (hook time), the gap since the previous step, and per concept a
  * unit-normalised value with a 0/1 mask (1 = measured that day). Static features are read at the
  * index date. Normalisation lives here so training and serving cannot disagree. Times are relative
- * to the index: a sequence carries no dates, ids or names.
+ * to the index in whole calendar days and ages whole years: a sequence carries no dates, ids,
+ * names or exact ages.
  */
+
+/** Step times (`years_before_index`, `gap_years`) are whole days divided by this. */
+export const SEQUENCE_DAYS_PER_YEAR = 365.2425;
+
+/**
+ * Static sources sent in whole years (floored): an exact age and the hook time give the date of
+ * birth. The HTTP side refuses to send a sequence whose age is not whole (unminimisedField).
+ */
+export const SEQUENCE_WHOLE_YEAR_STATICS: ReadonlySet<string> = new Set(['age_years']);
 
 /** One per-concept value channel pair (value, mask) of a step. */
 export interface SequenceConceptDefinition {

@@ -41,7 +41,7 @@ describe('buildSequence (ckd-progression-seq)', () => {
     const step = (i: number) => s.steps.slice(i * C, (i + 1) * C);
     // step 1: 2018-06-01 creatinine and ACR on one day (merged); sbp/hba1c missing (0 with mask 0)
     const [yb, gap, egfr, em, uacr, um, sbp, sm, a1c, am] = step(1);
-    expect(yb).toBeCloseTo((INDEX.getTime() - Date.parse('2018-06-01T12:00:00Z')) / YEAR, 6);
+    expect(yb).toBeCloseTo(731 / 365.2425, 12); // whole calendar days 2018-06-01 -> 2020-06-01
     expect(gap).toBeCloseTo(365 / 365.2425, 6);
     expect(egfr! * 20 + 45).toBeCloseTo(42, 0);
     expect(em).toBe(1);
@@ -56,12 +56,30 @@ describe('buildSequence (ckd-progression-seq)', () => {
     expect(s.statics[DEF.statics.findIndex((x) => x.name === 'uacr_last')]).toBeCloseTo((Math.log1p(400) - 5) / 2, 5);
   });
 
+  it('is minimised: whole calendar days (not the hook time of day) and the age in whole years', () => {
+    // Born 1952-01-01: 68.42 years at the index; the static carries 68.
+    const morning = buildSequence('ckd-progression-seq', extractPatientFeatures(record(), new Date('2020-06-01T00:00:01Z')));
+    const evening = buildSequence('ckd-progression-seq', extractPatientFeatures(record(), INDEX));
+    expect(morning).toEqual(evening);
+    for (let i = 0; i < evening.length; i++) {
+      for (const ch of [0, 1]) {
+        const days = evening.steps[i * C + ch]! * 365.2425;
+        expect(Math.abs(days - Math.round(days))).toBeLessThan(1e-9);
+      }
+    }
+    const age = DEF.statics.findIndex((x) => x.name === 'age');
+    expect(evening.statics[age]! * DEF.statics[age]!.scale + DEF.statics[age]!.center).toBeCloseTo(68, 9);
+    // ...and the day does matter (the test can fail): one day later, every step is one day older.
+    const nextDay = buildSequence('ckd-progression-seq', extractPatientFeatures(record(), new Date('2020-06-02T08:00:00Z')));
+    expect(nextDay.steps[0]! * 365.2425).toBeCloseTo(evening.steps[0]! * 365.2425 + 1, 9);
+  });
+
   it('keeps only the window and the most recent maxSteps days', () => {
     const many = Array.from({ length: 70 }, (_, i) => obs(`m${i}`, new Date(INDEX.getTime() - (i + 1) * 20 * 86_400_000).toISOString(), '2160-0', 1.5, 'mg/dL'));
     const old = obs('old', '2010-01-01T00:00:00Z', '2160-0', 1.2, 'mg/dL');
     const s = buildSequence('ckd-progression-seq', extractPatientFeatures([{ resourceType: 'Patient', id: 'x', gender: 'male', birthDate: '1952-01-01' }, old, ...many], INDEX));
     expect(s.length).toBe(DEF.maxSteps);
-    expect(s.steps[(DEF.maxSteps - 1) * C]).toBeCloseTo((20 + 0.5) / 365.2425, 4); // newest step: 20 days before, at that day's midday
+    expect(s.steps[(DEF.maxSteps - 1) * C]).toBeCloseTo(20 / 365.2425, 12); // newest step: 20 whole days before the index day
     expect(s.steps[0]).toBeLessThan(DEF.windowDays / 365.2425);
   });
 

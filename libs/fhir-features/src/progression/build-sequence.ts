@@ -7,10 +7,15 @@
  * oldest first, the most recent `maxSteps` kept. Values are read from the extraction's series:
  * eGFR is the CKD-EPI 2021 series (recomputed from creatinine, reported eGFR on other days), the
  * others in their canonical units. Two values of a concept on one day: the later one wins.
+ *
+ * Minimised by construction (what crosses to a scorer, and over Redis, carries no exact date or
+ * age: see services/cds-hooks/src/pipeline/minimise-scoring-input.ts): a step's time before the
+ * index is whole calendar (UTC) days between its day and the index day, the gap whole days, both
+ * in years of SEQUENCE_DAYS_PER_YEAR; ages are whole years. Training reads the same values.
  */
-import { SEQUENCE_SETS, sequenceChannelNames, type SequencePayload, type SequenceSetDefinition } from '@prognos/contracts';
+import { SEQUENCE_DAYS_PER_YEAR, SEQUENCE_SETS, SEQUENCE_WHOLE_YEAR_STATICS, sequenceChannelNames, type SequencePayload, type SequenceSetDefinition } from '@prognos/contracts';
 import { resolveFeatureValue } from '../build-feature-set';
-import { MS_PER_DAY, MS_PER_YEAR } from '../fhir-read';
+import { MS_PER_DAY } from '../fhir-read';
 import type { PatientFeaturesInternal as PatientFeatures, SeriesPoint } from '../types';
 
 function normalise(raw: number, transform: 'identity' | 'log1p', center: number, scale: number): number {
@@ -34,7 +39,9 @@ function staticValue(source: string, pf: PatientFeatures): number | undefined {
     if (known.some((v) => v === undefined)) return undefined;
     return known.some((v) => v === 1) ? 1 : 0;
   }
-  return resolveFeatureValue(source, pf);
+  const v = resolveFeatureValue(source, pf);
+  // Whole years (an exact age with the hook time gives the date of birth).
+  return v !== undefined && SEQUENCE_WHOLE_YEAR_STATICS.has(source) ? Math.floor(v) : v;
 }
 
 /**
@@ -59,13 +66,13 @@ export function buildSequence(name: string, pf: PatientFeatures): SequencePayloa
     }
   });
   const ordered = [...days.keys()].sort((a, b) => a - b).slice(-def.maxSteps);
+  const indexDay = Math.floor(asOf / MS_PER_DAY);
   const steps: number[] = new Array(ordered.length * channels).fill(0);
   ordered.forEach((day, i) => {
     const base = i * channels;
-    // A day's time is its UTC midday, clamped to asOf: no step lies after the index.
-    const t = Math.min(asOf, day * MS_PER_DAY + MS_PER_DAY / 2);
-    steps[base] = (asOf - t) / MS_PER_YEAR;
-    steps[base + 1] = i === 0 ? 0 : (day - ordered[i - 1]!) * MS_PER_DAY / MS_PER_YEAR;
+    // Whole calendar days before the index day (0 = the index day; no step lies after the index).
+    steps[base] = (indexDay - day) / SEQUENCE_DAYS_PER_YEAR;
+    steps[base + 1] = i === 0 ? 0 : (day - ordered[i - 1]!) / SEQUENCE_DAYS_PER_YEAR;
     const row = days.get(day)!;
     def.concepts.forEach((_, k) => {
       const v = row[k];
