@@ -2,11 +2,14 @@
  * The learned model in distributed mode: the hook's record becomes a sequence on the HTTP side
  * (buildScoringInput), crosses Redis inside the job as features only (numbers relative to the hook
  * time: no dates, ids or names), and the worker's learned model gives exactly the risks the
- * in-process scorer gives for the same input.
+ * in-process scorer gives for the same input. Minimised like the feature sets (issue 14): step
+ * times are whole days before the hook and the age is whole years.
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { Redis } from 'ioredis';
+import { SEQUENCE_SETS } from '@prognos/contracts';
 import { buildScoringInput } from '../../services/cds-hooks/src/pipeline/build-scoring-input';
+import { unminimisedField } from '../../services/cds-hooks/src/pipeline/minimise-scoring-input';
 import { historyPrefetch, linear } from '../learned/support/ckd-history';
 import { SHARED_REDIS_URL, catalog, startQueuePair } from './support/harness';
 import { dumpKeys } from './support/scan-redis';
@@ -41,6 +44,17 @@ describe('learned sequence model through the queue', () => {
     expect(Object.keys(job.input.sequences['ckd-progression-seq']).sort()).toEqual(['channels', 'length', 'set', 'staticPresent', 'statics', 'steps', 'version']);
     expect(seqText).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no dates: times are years before the hook
     expect(seqText).not.toContain('patient-7f3a9c');
+    // Minimised: whole days before the hook (no hook time of day), whole-year age; the HTTP side's check agrees.
+    const seq = job.input.sequences['ckd-progression-seq'];
+    for (let i = 0; i < seq.length; i++) {
+      const days = seq.steps[i * seq.channels] * 365.2425;
+      expect(Math.abs(days - Math.round(days))).toBeLessThan(1e-6);
+    }
+    const def = SEQUENCE_SETS['ckd-progression-seq'];
+    const age = def.statics.findIndex((x) => x.source === 'age_years');
+    const years = seq.statics[age] * def.statics[age]!.scale + def.statics[age]!.center;
+    expect(Math.abs(years - Math.round(years))).toBeLessThan(1e-6);
+    expect(unminimisedField(job.input)).toBeUndefined();
     expect([...dump.values()].join('\n')).not.toContain('patient-7f3a9c');
   });
 });
