@@ -240,6 +240,16 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect(rows).toBeGreaterThan(0);
     });
 
+    it('shows model drift: the prediction distribution per model output, missing inputs, and the learned model\'s card link', async () => {
+      await page.getByTestId('drift-kfre-4var-na-risk_5y').waitFor();
+      const row = page.getByTestId('drift-ckd-progression-gru-risk_5y');
+      expect(await row.count()).toBe(1);
+      const link = row.getByTestId('model-card-ckd-progression-gru');
+      const res = await page.request.get(new URL(await link.getAttribute('href') as string, page.url()).toString());
+      expect(res.status()).toBe(200);
+      expect(await res.text()).toContain('Trained on synthetic data, not validated for clinical use.');
+    });
+
     it('runs under its CSP without a script error', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -288,7 +288,8 @@ describe('issue 11: the record as EHRs write it, through the HTTP service', () =
         for (const c of cs) expect(c.links.at(-1)).toEqual({ label: 'Open Prognos', url: 'https://apps.hospital.example/prognos/launch', type: 'smart' });
         const ras = riskAssessments(cs);
         expect(ras.length).toBeGreaterThan(0);
-        for (const ra of ras) expect(ra.method?.coding?.[0]).toMatchObject({ system, code: expect.stringMatching(/^kfre-[48]var-na$/) });
+        // KFRE, and the learned trajectory model beside it (issue 13), each coded in the configured system.
+        for (const ra of ras) expect(ra.method?.coding?.[0]).toMatchObject({ system, code: expect.stringMatching(/^(kfre-[48]var-na|ckd-progression-gru)$/) });
       } finally {
         await app3.close();
         await scorer3.close();

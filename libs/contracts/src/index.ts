@@ -3,3 +3,4 @@ export * from './features';
 export * from './scoring';
 export * from './operation-outcome';
 export * from './pgx';
+export * from './sequences';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Action, Card, Coding } from './cds-hooks';
 import type { DataQualityReport, DraftOrderSummary, FeatureVectorPayload } from './features';
+import type { SequencePayload } from './sequences';
 
 /**
  * Reference placeholders a scorer writes into suggested resources; the HTTP side binds them to the
@@ -88,6 +89,8 @@ export interface ScoringInput {
    */
   asOf: string;
   featureSets: Record<string, FeatureVectorPayload>;
+  /** Event sequences for learned models (times relative to asOf; no dates or ids). */
+  sequences?: Record<string, SequencePayload>;
   draftOrders?: DraftOrderSummary[];
   /** selections (order-select) as indexes into draftOrders. */
   selectedDraftOrderIndexes?: number[];
@@ -133,6 +136,8 @@ export interface CdsServiceDescriptor {
   requiredPrefetch: string[];
   /** Feature sets the HTTP side must extract and send. */
   featureSets: string[];
+  /** Sequence sets (SEQUENCE_SETS) the HTTP side must build and send, for learned models. */
+  sequences?: string[];
   /** The service reads context.draftOrders (order-select / order-sign). */
   usesDraftOrders: boolean;
   /** Models it runs (ids), for readiness and the dashboard. */
@@ -183,11 +188,24 @@ const featureVectorPayloadSchema = z.object({
   }).strict()),
 }).strict();
 
+/** Bounds keep a hostile payload small: at most 512 steps of 64 channels. */
+const sequencePayloadSchema = z.object({
+  set: z.string().max(100),
+  version: z.string().max(50),
+  length: z.number().int().min(0).max(512),
+  channels: z.number().int().min(1).max(64),
+  steps: z.array(z.number().finite()).max(512 * 64),
+  statics: z.array(z.number().finite()).max(256),
+  staticPresent: z.array(z.number().int().min(0).max(1)).max(256),
+}).strict().refine((s) => s.steps.length === s.length * s.channels, { message: 'steps must hold length x channels values' })
+  .refine((s) => s.statics.length === s.staticPresent.length, { message: 'statics and staticPresent differ in length' });
+
 export const scoringInputSchema = z.object({
   correlationId: z.string().min(1).max(100),
   serviceId: z.string().min(1).max(200),
   asOf: z.string(),
   featureSets: z.record(z.string(), featureVectorPayloadSchema),
+  sequences: z.record(z.string(), sequencePayloadSchema).optional(),
   draftOrders: z.array(z.object({
     index: z.number().int().nonnegative(),
     resourceType: z.string(),

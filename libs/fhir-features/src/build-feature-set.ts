@@ -423,3 +423,13 @@ export function toFeaturePayload(vector: FeatureVector): FeatureVectorPayload {
     provenance: vector.provenance,
   };
 }
+
+/**
+ * One feature's value by name (the same resolver the feature sets use), or undefined when missing
+ * or when no resolver has that name. Learned-model sequences read their static features here.
+ */
+export function resolveFeatureValue(name: string, features: PatientFeatures): number | undefined {
+  const resolver = Object.prototype.hasOwnProperty.call(RESOLVERS, name) ? RESOLVERS[name] : undefined;
+  const v = resolver?.(features).value;
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}

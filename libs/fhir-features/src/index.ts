@@ -30,3 +30,13 @@ export function buildAllFeatureSets(features: PatientFeatures, names: readonly F
   for (const n of names) out[n] = buildFeatureSet(n, features);
   return out;
 }
+export { resolveFeatureValue } from './build-feature-set';
+export { buildSequence } from './progression/build-sequence';
+export { progressionEligibility, type EligibilityResult } from './progression/progression-eligibility';
+export { simulatePatient, SIMULATED_TYPES, type SimulatedPatient } from './generator/progression-simulator';
+export { readFhirSource, detectSource, type SourceRecord, type SourceStats } from './dataset/read-fhir-source';
+export { createAccumulator, addPatient, sampleAsOf, patientDraw, HORIZONS_YEARS, META_COLUMNS, SPLITS, type DatasetAccumulator, type DatasetOptions } from './dataset/build-dataset';
+export { writeDataset, type DatasetDescription } from './dataset/write-dataset';
+export { kidneyFailureOutcome } from './dataset/kidney-failure-outcome';
+export { encodeNpy, writeNpy, readNpy } from './dataset/write-npy';
+export { writeSimulatedCohort, type CohortSummary } from './generator/simulate-cohort';

@@ -20,6 +20,8 @@ import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
+import { createModelCardRoutes } from './http/model-card-routes';
+import { ModelDrift } from './ops/model-drift';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -43,6 +45,8 @@ export interface AppDependencies {
   /** Distributed mode, for the ops routes. */
   queue?: unknown;
   workers?: OpsDependencies['workers'];
+  /** Learned models' model cards (id -> MODEL_CARD.md path), served at /models/{id}/card. */
+  modelCards?: ReadonlyMap<string, string>;
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -57,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
     ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
   const lifecycle = deps.lifecycle ?? { draining: false };
+  const drift = new ModelDrift(() => deps.models?.() ?? []);
 
   /**
    * Ready = this process answers hooks with real cards: the engine says so (models warm; in
@@ -112,14 +117,18 @@ export function createApp(deps: AppDependencies): Express {
     feedbackSummary: () => feedbackStore.summary(),
     queue: deps.queue,
     workers: deps.workers,
+    drift,
+    modelCards: [...(deps.modelCards ?? new Map()).keys()],
   }));
+
+  app.use(createModelCardRoutes(deps.modelCards ?? new Map()));
 
   app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   }), limitJsonDepth(config.MAX_JSON_DEPTH));
   app.use(createCdsRoutes({
-    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
+    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now, drift,
   }));
 
   app.use(notFoundHandler);

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { createInProcessScorer, loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
+import { createInProcessScorer, learnedModelCards, loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/contracts';
 import { createApp, type AppDependencies } from './app';
 import { createAuthMode } from './auth/create-auth-mode';
@@ -79,6 +79,7 @@ export async function main(): Promise<Server> {
   const app = createApp({
     config, logger, engine, services, auth, cardRegistry, feedbackStore, models, executionProvider, lifecycle,
     queue: engine.queue, workers: engine.workers,
+    modelCards: (() => { const sc = loadScorerConfig(); return learnedModelCards(sc.MODELS_DIR, sc.CUSTOM_MODELS_DIR); })(),
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST, () => {

@@ -405,6 +405,55 @@
     }), 'No FHIR query', 2);
   }
 
+  /** Drift panel (api/dashboard/drift): per model output, the prediction distribution and missing inputs. */
+  var BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+  function sparkline(counts) {
+    var max = Math.max.apply(null, counts.concat([1]));
+    return counts.map(function (c) { return c === 0 ? '·' : BARS[Math.min(7, Math.floor((c / max) * 7.999))]; }).join('');
+  }
+  function renderDrift(d) {
+    var body = $('drift-table').querySelector('tbody');
+    body.replaceChildren();
+    var missingBy = {};
+    d.missingness.forEach(function (m) { missingBy[m.model] = m; });
+    if (d.predictions.length === 0) {
+      var tr0 = document.createElement('tr');
+      var td0 = document.createElement('td');
+      td0.colSpan = 8; td0.className = 'empty'; td0.textContent = 'No prediction yet';
+      tr0.appendChild(td0); body.appendChild(tr0);
+      return;
+    }
+    d.predictions.forEach(function (p) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-testid', 'drift-' + p.model + '-' + p.output);
+      var last = p.bins.length ? p.bins[p.bins.length - 1] : null;
+      var miss = missingBy[p.model];
+      var top = miss ? Object.keys(miss.inputs).filter(function (k) { return miss.inputs[k] > 0; })
+        .sort(function (a, b) { return miss.inputs[b] - miss.inputs[a]; }).slice(0, 3)
+        .map(function (k) { return k + ' ' + fmtRate(miss.inputs[k]); }).join(', ') : '';
+      [p.model + ' v' + p.version, p.output, fmtInt(p.n), p.mean === null ? '–' : fmtRate(p.mean),
+        last && last.mean !== null ? fmtRate(last.mean) : '–', sparkline(p.deciles), top || 'none'].forEach(function (text, i) {
+        var td = document.createElement('td');
+        td.textContent = text;
+        if (i === 2 || i === 3 || i === 4) td.className = 'num';
+        if (i === 5) td.title = p.deciles.join(' / ');
+        tr.appendChild(td);
+      });
+      var cardTd = document.createElement('td');
+      if (d.modelCards[p.model]) {
+        var a = document.createElement('a');
+        a.href = d.modelCards[p.model].replace(/^\//, '../');
+        a.textContent = 'model card';
+        a.setAttribute('data-testid', 'model-card-' + p.model);
+        cardTd.appendChild(a);
+      } else {
+        cardTd.textContent = '–';
+      }
+      tr.appendChild(cardTd);
+      body.appendChild(tr);
+    });
+  }
+
   function fetchJson(url) {
     return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
       .then(function (res) {
@@ -430,6 +479,7 @@
         renderFeedback(s);
         renderInference(s, series);
         renderQuality(s);
+        fetchJson('api/dashboard/drift').then(renderDrift).catch(function () { /* the panel keeps its last state */ });
         var first = series.points[0];
         setText('history-span', first ? Math.max(1, Math.round((Date.now() - first.t) / 60000)) + ' min' : '–');
         $('fetch-error').hidden = true;

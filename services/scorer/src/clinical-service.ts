@@ -4,7 +4,7 @@
  * Built-in services live in ./services; a hospital's own model bundle with a declarative card
  * policy becomes one of these too (no code change).
  */
-import type { ActionDraft, CardDraft, CdsServiceDescriptor, PredictionRecord, ScoringInput } from '@prognos/contracts';
+import type { ActionDraft, CardDraft, CdsServiceDescriptor, ModelInfo, PredictionRecord, ScoringInput } from '@prognos/contracts';
 import type { ScorerConfig } from './config';
 
 export interface ModelRun {
@@ -12,6 +12,8 @@ export interface ModelRun {
   modelId: string;
   /** Feature set whose vector is the model's input row (manifest inputs are checked against it). */
   featureSet: string;
+  /** For a learned sequence model: the sequence set (ScoringInput.sequences) it reads instead. */
+  sequenceSet?: string;
 }
 
 export interface CardBuildContext {
@@ -19,6 +21,8 @@ export interface CardBuildContext {
   /** One record per model output, including those not computed (with the reason). */
   predictions: PredictionRecord[];
   config: ScorerConfig;
+  /** The catalogue entry of a loaded model (title, intended use), when the engine provides it. */
+  modelInfo?: (modelId: string) => ModelInfo | undefined;
 }
 
 export interface CardBuildResult {

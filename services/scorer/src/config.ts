@@ -23,6 +23,16 @@ export const scorerConfigSchema = z.object({
   MODELS_DIR: z.string().default(path.resolve(__dirname, '..', 'models')),
   /** A hospital's own model bundles (ONNX + manifest + card policy), discovered at boot. */
   CUSTOM_MODELS_DIR: z.string().optional(),
+  /**
+   * Learned progression model shown by ckd-progression beside KFRE (a `"kind": "learned"` bundle id
+   * in MODELS_DIR or CUSTOM_MODELS_DIR); 'none' turns it off. @defaultValue 'ckd-progression-gru'
+   */
+  CKD_LEARNED_MODEL: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/).default('ckd-progression-gru'),
+  /**
+   * Public base URL of the Prognos HTTP service (e.g. https://prognos.example.org): learned-model
+   * cards then link their model card at `<base>/models/<id>/card`. @defaultValue none (no link)
+   */
+  MODEL_CARD_BASE_URL: z.url().optional(),
   /** Maximum age of a lab result used for a prediction, days. @defaultValue 365 */
   LAB_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /**

@@ -21,6 +21,7 @@ export { modelManifestSchema, type ModelManifest } from './bundles/model-manifes
 export { cardPolicySchema, type CardPolicy } from './bundles/card-policy';
 export type { NotComputedCode } from './engine/build-model-row';
 export { createScorerLogger, type ScorerLogger } from './logger';
+export { learnedModelCards } from './learned/read-learned-bundles';
 
 /** Loads every model bundle, creates and warms the sessions; resolves when ready to score. */
 export async function createInProcessScorer(config: ScorerConfig, options?: InProcessScorerOptions): Promise<InProcessScorer> {

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { Resource } from '@medplum/fhirtypes';
 import { generatePatient, type PatientProfile } from '../../../libs/fhir-features/src/generator/generate-patient';
 import { resolveBundleReferences } from '../../fhir-server/fhir-test-server';
-import { createInProcessScorer, loadScorerConfig } from '@prognos/scorer';
+import { createInProcessScorer, learnedModelCards, loadScorerConfig } from '@prognos/scorer';
 import { createApp } from '../../../services/cds-hooks/src/app';
 import type { AuthMode } from '../../../services/cds-hooks/src/auth/authenticate';
 import type { IssuerConfig } from '../../../services/cds-hooks/src/auth/issuers';
@@ -33,7 +33,8 @@ export interface RunningPrognos {
 export async function startPrognos(env: Record<string, string>, issuers?: IssuerConfig[]): Promise<RunningPrognos> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const logger = createLogger('silent');
-  const scorer = await createInProcessScorer(loadScorerConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv));
+  const scorerConfig = loadScorerConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const scorer = await createInProcessScorer(scorerConfig);
   const auth: AuthMode = issuers
     ? {
       kind: 'jwt',
@@ -56,6 +57,7 @@ export async function startPrognos(env: Record<string, string>, issuers?: Issuer
     auth,
     models: () => scorer.models(),
     executionProvider: () => scorer.executionProvider,
+    modelCards: learnedModelCards(scorerConfig.MODELS_DIR, scorerConfig.CUSTOM_MODELS_DIR),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -45,6 +45,10 @@ export interface OpsDependencies {
   workers?(): Promise<WorkerInfo[]>;
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;
+  /** Prediction distributions and input missingness per model (drift panel). */
+  drift?: { snapshot(): unknown };
+  /** Ids of the models whose model card /models/{id}/card serves. */
+  modelCards?: readonly string[];
   /** Overrides of the DASHBOARD_* settings read from `config` (tests use short intervals). */
   dashboard?: Partial<DashboardOptions>;
 }

@@ -195,6 +195,13 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
     });
   });
 
+  router.get('/api/dashboard/drift', operator, dashboardHeaders, (_req, res) => {
+    res.json({
+      ...(deps.drift?.snapshot() as object | undefined ?? { predictions: [], missingness: [] }),
+      modelCards: Object.fromEntries((deps.modelCards ?? []).map((id) => [id, `/models/${encodeURIComponent(id)}/card`])),
+    });
+  });
+
   mountQueueBoard(router, deps, operator);
   router.use('/admin', operator, (_req, res) => sendError(res, 404, 'not-found', 'No such operations page'));
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@prognos/contracts';
-import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
+import { buildFeatureSet, buildSequence, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
 import { minimiseScoringInput } from './minimise-scoring-input';
 
@@ -68,6 +68,12 @@ export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInpu
     featureSets,
     dataQuality: features.dataQuality,
   }, src.asOf);
+  // Learned models' sequences: the same builder the training dataset uses. Minimised by
+  // construction (whole days before the hook, whole-year age: build-sequence.ts); the queue checks
+  // it with unminimisedField like the feature sets.
+  if (src.descriptor.sequences && src.descriptor.sequences.length > 0) {
+    input.sequences = Object.fromEntries(src.descriptor.sequences.map((name) => [name, buildSequence(name, features)]));
+  }
   if (src.descriptor.usesDraftOrders) {
     input.draftOrders = summarizeDraftOrders(src.draftOrders);
     // Only order-select validates `selections`; other hooks may carry anything under that name.

@@ -1,5 +1,6 @@
-import { FEATURE_SETS, HOOK_TIME_REFERENCE, daysBeforeToken, type ScoringInput } from '@prognos/contracts';
+import { FEATURE_SETS, HOOK_TIME_REFERENCE, SEQUENCE_SETS, daysBeforeToken, type CdsServiceDescriptor, type ScoringInput, type SequencePayload } from '@prognos/contracts';
 import { bindPlaceholders } from './bind-references';
+import { buildScoringInput } from './build-scoring-input';
 import { calendarDaysBefore, minimiseScoringInput, unminimisedField } from './minimise-scoring-input';
 
 const asOf = new Date('2025-10-01T08:30:00Z');
@@ -59,5 +60,53 @@ describe('scoring input minimisation', () => {
       expect(bindPlaceholders(`eGFR (${daysBeforeToken(days)}, computed)`, { patientId: 'p', draftOrders: [], asOf })).toBe(`eGFR (${date.slice(0, 10)}, computed)`);
     }
     expect(bindPlaceholders({ occurrenceDateTime: HOOK_TIME_REFERENCE }, { patientId: 'p', draftOrders: [], asOf })).toEqual({ occurrenceDateTime: asOf.toISOString() });
+  });
+
+  describe('learned-model sequences', () => {
+    const DEF = SEQUENCE_SETS['ckd-progression-seq'];
+    const C = 2 + 2 * DEF.concepts.length;
+    const obs = (code: string, value: number, unit: string, date: string) => ({
+      resourceType: 'Observation', status: 'final', effectiveDateTime: date, subject: { reference: 'Patient/p' },
+      code: { coding: [{ system: 'http://loinc.org', code }] },
+      valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+    });
+    const descriptor: CdsServiceDescriptor = {
+      id: 'ckd-progression', hook: 'patient-view', title: 't', description: 'd', prefetch: {}, requiredPrefetch: [],
+      featureSets: ['kfre-4var'], sequences: ['ckd-progression-seq'], usesDraftOrders: false, models: [], origin: 'bundled',
+    };
+    const built = (): ScoringInput => buildScoringInput({
+      descriptor,
+      resources: [
+        { resourceType: 'Patient', id: 'p', gender: 'female', birthDate: '1957-12-02' },
+        obs('33914-3', 41, 'mL/min/{1.73_m2}', '2023-03-14T16:45:00Z'),
+        obs('33914-3', 33, 'mL/min/{1.73_m2}', '2025-09-01T23:10:00-05:00'),
+        obs('9318-7', 310, 'mg/g', '2025-09-02T09:00:00Z'),
+      ] as never,
+      asOf,
+    });
+
+    it('cross with whole days before the hook and a whole-year age, and pass the queue check', () => {
+      const input = built();
+      const seq = input.sequences!['ckd-progression-seq']!;
+      expect(seq.length).toBe(2);
+      // 2023-03-14 and 2025-09-02 (the -05:00 eGFR falls on 2025-09-02 UTC, one step with the ACR): days before 2025-10-01.
+      expect([0, 1].map((i) => Math.round(seq.steps[i * C]! * 365.2425))).toEqual([932, 29]);
+      const age = DEF.statics.findIndex((x) => x.source === 'age_years');
+      expect(seq.statics[age]! * DEF.statics[age]!.scale + DEF.statics[age]!.center).toBeCloseTo(67, 9); // 67.83 years
+      expect(unminimisedField(input)).toBeUndefined();
+    });
+
+    it('are refused when a step time, a gap or the age is not whole, or the set is unknown', () => {
+      const withSeq = (change: (s: SequencePayload) => void): ScoringInput => {
+        const input = built();
+        change(input.sequences!['ckd-progression-seq']!);
+        return input;
+      };
+      expect(unminimisedField(withSeq((s) => { s.steps[C] += 0.3 / 365.2425; }))).toBe('sequences.ckd-progression-seq.steps.years_before_index');
+      expect(unminimisedField(withSeq((s) => { s.steps[C + 1] = 12.5 / 365.2425; }))).toBe('sequences.ckd-progression-seq.steps.gap_years');
+      const age = DEF.statics.findIndex((x) => x.source === 'age_years');
+      expect(unminimisedField(withSeq((s) => { s.statics[age] = (67.83 - 65) / 15; }))).toBe('sequences.ckd-progression-seq.statics.age');
+      expect(unminimisedField(withSeq((s) => { s.set = 'unknown-seq'; }))).toBe('sequences.ckd-progression-seq.set');
+    });
   });
 });

@@ -12,8 +12,14 @@
  *   the HTTP side turns back into the same date in card text.
  * Feature values (lab values, slopes, `*_age_days` intervals) cross unchanged: they are what
  * scoring needs, and none is a date.
+ * Learned-model sequences (`input.sequences`) are minimised where they are built (buildSequence,
+ * the one code path for training and serving): step times are whole calendar days before the hook,
+ * the age static whole years. unminimisedField checks them like the feature sets.
  */
-import { HOOK_TIME_REFERENCE, daysBeforeToken, type FeatureVectorPayload, type ProvenanceItem, type ScoringInput } from '@prognos/contracts';
+import {
+  HOOK_TIME_REFERENCE, daysBeforeToken, SEQUENCE_DAYS_PER_YEAR, SEQUENCE_SETS, SEQUENCE_WHOLE_YEAR_STATICS,
+  type FeatureVectorPayload, type ProvenanceItem, type ScoringInput, type SequencePayload, type SequenceSetDefinition,
+} from '@prognos/contracts';
 
 const DAY_MS = 86_400_000;
 
@@ -69,9 +75,36 @@ export function minimiseScoringInput(input: ScoringInput, asOf: Date): ScoringIn
   return { ...input, asOf: HOOK_TIME_REFERENCE, featureSets };
 }
 
+/** Float tolerance for "a whole number" after the sequence's normalisation arithmetic. */
+const WHOLE_EPSILON = 1e-6;
+const isWhole = (x: number): boolean => Number.isFinite(x) && Math.abs(x - Math.round(x)) < WHOLE_EPSILON;
+
+/** The first field of a sequence that is not minimised (or cannot be checked); undefined when clean. */
+function unminimisedSequenceField(key: string, seq: SequencePayload): string | undefined {
+  const def = (SEQUENCE_SETS as Record<string, SequenceSetDefinition>)[seq.set];
+  // An unknown set cannot be checked: refused rather than trusted.
+  if (!def) return `sequences.${key}.set`;
+  for (let i = 0; i < seq.length; i++) {
+    // Channels 0 and 1: years_before_index and gap_years (sequenceChannelNames), whole days each.
+    if (!isWhole(seq.steps[i * seq.channels]! * SEQUENCE_DAYS_PER_YEAR)) return `sequences.${key}.steps.years_before_index`;
+    if (!isWhole(seq.steps[i * seq.channels + 1]! * SEQUENCE_DAYS_PER_YEAR)) return `sequences.${key}.steps.gap_years`;
+  }
+  for (const [k, st] of def.statics.entries()) {
+    if (!SEQUENCE_WHOLE_YEAR_STATICS.has(st.source) || seq.staticPresent[k] !== 1) continue;
+    const v = seq.statics[k]!;
+    const raw = st.transform === 'log1p' ? Math.expm1(v * st.scale + st.center) : v * st.scale + st.center;
+    if (!isWhole(raw)) return `sequences.${key}.statics.${st.name}`;
+  }
+  return undefined;
+}
+
 /** What a minimised input may not carry (checked before a job is enqueued); undefined when clean. */
 export function unminimisedField(input: ScoringInput): string | undefined {
   if (input.asOf !== HOOK_TIME_REFERENCE) return 'asOf';
+  for (const [key, seq] of Object.entries(input.sequences ?? {})) {
+    const field = unminimisedSequenceField(key, seq);
+    if (field) return field;
+  }
   for (const [name, p] of Object.entries(input.featureSets)) {
     for (const [i, n] of p.names.entries()) if (AGE_FEATURES.has(n) && !Number.isInteger(p.values[i])) return `featureSets.${name}.${n}`;
     for (const f of p.provenance) {

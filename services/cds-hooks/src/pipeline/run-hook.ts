@@ -15,6 +15,7 @@ import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from
 import { gatherRecord } from '../prefetch/gather-record';
 import { readPatientStatus } from '@prognos/fhir-features';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
+import type { ModelDrift } from '../ops/model-drift';
 import { buildScoringInputWithBasis } from './build-scoring-input';
 import { deceasedCard } from './deceased-card';
 import { finalizeCards } from './finalize-cards';
@@ -30,6 +31,8 @@ export interface HookDependencies {
   logger: Logger;
   /** Clock (hook time = features' asOf). */
   now?: () => Date;
+  /** Prediction distribution and input missingness per model, for the dashboard's drift panel. */
+  drift?: ModelDrift;
 }
 
 export async function runHook(
@@ -76,6 +79,7 @@ export async function runHook(
     return { cards: [] };
   }
 
+  if (input && 'predictions' in output) deps.drift?.record(input, output);
   const tCards = performance.now();
   const boundDrafts = (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
   const finalized = finalizeCards(service, output.cards, output.systemActions, {

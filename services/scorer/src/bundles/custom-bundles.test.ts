@@ -160,7 +160,7 @@ describe('custom model bundles', () => {
     // The unloadable ONNX file is only caught by onnxruntime, so the file-only catalogue still lists it.
     expect(catalog.services.map((s) => s.id).sort()).toEqual(['broken', 'hospital-ckd']);
     expect(catalog.models.filter((m) => m.origin === 'custom').map((m) => m.id).sort()).toEqual(['broken-onnx', 'hospital-ckd-logistic']);
-    expect(catalog.models.filter((m) => m.origin === 'bundled')).toHaveLength(7);
+    expect(catalog.models.filter((m) => m.origin === 'bundled')).toHaveLength(8); // 7 flat (incl. iwpc-warfarin) + the learned ckd-progression-gru
     expect(catalog.skipped.map((s) => path.basename(s.dir)).sort()).toEqual(['bad-policy', 'wrong-unit']);
   });
 });

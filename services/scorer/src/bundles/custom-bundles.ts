@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ClinicalService } from '../clinical-service';
 import { parseCardPolicy, type CardPolicy } from './card-policy';
 import { createCustomService } from './custom-service';
-import { listBundleDirs, readJsonFile, readModelBundle, type ModelBundle } from './read-model-bundle';
+import { isLearnedBundleDir, listBundleDirs, readJsonFile, readModelBundle, type ModelBundle } from './read-model-bundle';
 
 export const CARD_POLICY_FILE = 'card-policy.json';
 
@@ -38,7 +38,8 @@ export function discoverCustomBundles(root: string | undefined, reserved: { mode
   if (root === undefined) return result;
   const modelIds = new Set(reserved.modelIds);
   const serviceIds = new Set(reserved.serviceIds);
-  for (const dir of listBundleDirs(root)) {
+  // Learned (sequence) bundles are read by learned/read-learned-bundles.ts.
+  for (const dir of listBundleDirs(root).filter((d) => !isLearnedBundleDir(d))) {
     try {
       const bundle = readModelBundle(dir, 'custom');
       const policy = parseCardPolicy(readJsonFile(path.join(dir, CARD_POLICY_FILE)), bundle.manifest, path.join(dir, CARD_POLICY_FILE));

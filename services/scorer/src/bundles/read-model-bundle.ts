@@ -71,7 +71,21 @@ export function listBundleDirs(root: string): string[] {
     .sort();
 }
 
-/** Every bundled model under MODELS_DIR. A broken bundled model is a build defect: throws. */
+/**
+ * true when the folder's manifest declares `"kind": "learned"` (a sequence model, read by
+ * learned/read-learned-bundles.ts instead). Unreadable manifests are not learned: the flat reader
+ * reports them.
+ */
+export function isLearnedBundleDir(dir: string): boolean {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { kind?: unknown };
+    return json !== null && typeof json === 'object' && json.kind === 'learned';
+  } catch {
+    return false;
+  }
+}
+
+/** Every bundled (flat-feature) model under MODELS_DIR. A broken bundled model is a build defect: throws. */
 export function readBundledModels(modelsDir: string): ModelBundle[] {
-  return listBundleDirs(modelsDir).map((dir) => readModelBundle(dir, 'bundled'));
+  return listBundleDirs(modelsDir).filter((dir) => !isLearnedBundleDir(dir)).map((dir) => readModelBundle(dir, 'bundled'));
 }

@@ -54,10 +54,10 @@ async function counter(metric: { get(): Promise<{ values: { value: number; label
 }
 
 describe('createInProcessScorer', () => {
-  it('loads and warms the seven bundled models on the provider it reports, and logs it', async () => {
+  it('loads and warms the eight bundled models (seven flat, one learned) on the provider it reports, and logs it', async () => {
     expect(scorer.executionProvider).toBe('cpu');
     const models = scorer.models();
-    expect(models.map((m) => m.id).sort()).toEqual(['iwpc-warfarin', 'kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'pce', 'prevent-base-10y']);
+    expect(models.map((m) => m.id).sort()).toEqual(['ckd-progression-gru', 'iwpc-warfarin', 'kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'pce', 'prevent-base-10y']);
     for (const m of models) {
       expect(m.origin).toBe('bundled');
       expect(m.loadMs).toBeGreaterThan(0);

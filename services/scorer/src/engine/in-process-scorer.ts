@@ -24,6 +24,7 @@ import { buildModelRow, type NotComputedCode } from './build-model-row';
 import { readPatientSafety } from '../safety/patient-safety';
 import { screenCardSuggestions, type ScreeningTally } from '../safety/screen-cards';
 import { completeRiskAssessments } from './complete-risk-assessments';
+import { createLearnedRunner, type LearnedRunner } from '../learned/learned-runner';
 
 export interface InProcessScorer extends ScoringEngine {
   readonly mode: 'embedded';
@@ -107,6 +108,15 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
     throw err;
   }
 
+  let learned: LearnedRunner;
+  try {
+    learned = await createLearnedRunner(config, provider, threads, stats, new Set([...bundled.map((b) => b.manifest.id), ...custom.bundles.map((c) => c.bundle.manifest.id)]));
+  } catch (err) {
+    await Promise.allSettled([...models.values()].map((m) => m.session.release()));
+    throw err;
+  }
+  skipped.push(...learned.skipped);
+
   const services = new Map<string, ClinicalService>();
   for (const s of builtIns) services.set(s.descriptor.id, s);
   for (const c of custom.bundles) {
@@ -119,7 +129,7 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
   }
   for (const s of skipped) log.error({ bundle: s.dir, error: s.error }, 'custom model bundle skipped');
   for (const s of services.values()) {
-    const absent = s.descriptor.models.filter((id) => !models.has(id));
+    const absent = s.descriptor.models.filter((id) => !models.has(id) && !learned.has(id));
     if (absent.length > 0) log.warn({ service: s.descriptor.id, models: absent }, 'service refers to models that are not loaded');
   }
   log.info({
@@ -129,13 +139,14 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
     interOpThreads: threads.interOpNumThreads,
     maxBatch: config.SCORER_MAX_BATCH,
     maxWaitUs: config.SCORER_MAX_WAIT_US,
-    models: [...models.values()].map((m) => ({ id: m.info.id, version: m.info.version, origin: m.info.origin, loadMs: m.info.loadMs })),
+    models: [...models.values(), ...learned.infos().map((info) => ({ info }))].map((m) => ({ id: m.info.id, version: m.info.version, origin: m.info.origin, loadMs: m.info.loadMs })),
     services: [...services.keys()],
   }, 'scorer ready');
 
   let closed = false;
 
   async function runModel(run: ModelRun, input: ScoringInput, deadline: number): Promise<{ records: PredictionRecord[]; ran: boolean }> {
+    if (run.sequenceSet !== undefined) return learned.run(run, input, deadline, log);
     const loaded = models.get(run.modelId);
     if (!loaded) return { records: notComputed(run, undefined, 'model_unavailable', `model ${run.modelId} is not loaded`), ran: false };
     const bundle = loaded.session.bundle;
@@ -188,7 +199,8 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       const anyRan = results.some((r) => r.ran);
       const inferenceMs = anyRan ? Math.round((performance.now() - started) * 1000) / 1000 : 0;
       const predictions = results.flatMap((r) => r.records);
-      const built = service.buildCards({ input, predictions, config });
+      const modelInfo = (id: string): ModelInfo | undefined => models.get(id)?.info ?? learned.infos().find((i) => i.id === id);
+      const built = service.buildCards({ input, predictions, config, modelInfo });
       // RiskAssessment method/basis/occurrenceDateTime, for built-in and custom services alike
       // (basis and occurrence are placeholders the HTTP side binds: input.asOf is HOOK_TIME_REFERENCE).
       completeRiskAssessments(built.cards, runs, input.asOf, config.RISK_METHOD_SYSTEM);
@@ -212,7 +224,7 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
 
     async readiness() {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
-      for (const m of models.values()) {
+      for (const m of [...models.values(), ...learned.infos().map((info) => ({ info }))]) {
         checks[`model:${m.info.id}`] = { ok: !closed, detail: `${provider}, warmed in ${m.info.loadMs} ms` };
       }
       if (config.CUSTOM_MODELS_DIR !== undefined) {
@@ -231,10 +243,11 @@ export async function createInProcessScorer(config: ScorerConfig, options: InPro
       closed = true;
       await Promise.allSettled([...models.values()].map((m) => m.batcher.close()));
       await Promise.allSettled([...models.values()].map((m) => m.session.release()));
+      await learned.close();
     },
 
     services: () => [...services.values()].map((s) => s.descriptor),
-    models: () => [...models.values()].map((m) => m.info),
+    models: () => [...[...models.values()].map((m) => m.info), ...learned.infos()],
     batchStats: () => stats.snapshot(),
     skippedBundles: () => skipped.map((s) => ({ ...s })),
   };

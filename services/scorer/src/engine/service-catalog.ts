@@ -9,6 +9,7 @@ import { readBundledModels } from '../bundles/read-model-bundle';
 import type { ClinicalService } from '../clinical-service';
 import type { ScorerConfig } from '../config';
 import { builtInServices } from '../services';
+import { discoverLearnedBundles, learnedModelInfo } from '../learned/read-learned-bundles';
 
 export interface ServiceCatalog {
   services: CdsServiceDescriptor[];
@@ -24,9 +25,13 @@ export function loadServiceCatalog(config: ScorerConfig, builtIns: ClinicalServi
     modelIds: new Set(bundled.map((b) => b.manifest.id)),
     serviceIds: new Set(builtIns.map((s) => s.descriptor.id)),
   });
+  const learned = discoverLearnedBundles(config.MODELS_DIR, config.CUSTOM_MODELS_DIR, new Set([...bundled.map((b) => b.manifest.id), ...custom.bundles.map((c) => c.bundle.manifest.id)]));
   return {
     services: [...builtIns.map((s) => s.descriptor), ...custom.bundles.map((c) => c.service.descriptor)],
-    models: [...bundled.map((b) => toModelInfo(b.manifest, 'bundled')), ...custom.bundles.map((c) => toModelInfo(c.bundle.manifest, 'custom'))],
-    skipped: custom.skipped,
+    models: [
+      ...bundled.map((b) => toModelInfo(b.manifest, 'bundled')), ...custom.bundles.map((c) => toModelInfo(c.bundle.manifest, 'custom')),
+      ...learned.bundles.map((b) => learnedModelInfo(b)),
+    ],
+    skipped: [...custom.skipped, ...learned.skipped],
   };
 }

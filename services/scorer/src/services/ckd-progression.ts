@@ -36,6 +36,7 @@ import { ACTIVE_MEDICATIONS, CONDITIONS, LOINC, PATIENT, observations } from './
 import { computedOutput, modelTitle, notComputedReasons, ranModel, type ComputedPrediction } from './predictions';
 import { SGLT2I_LABEL_MIN_EGFR } from './sglt2i-initiation';
 import { RAPID_DECLINE_PER_YEAR, SUSTAINED_FALL_REFERRAL_PCT, albuminuriaCategory, gfrCategory, readRenalLabs, staleLab, type RenalLabs, type StaleLab } from './renal';
+import { LEARNED_SEQUENCE_SET, learnedProgressionCard, learnedProgressionRuns } from './ckd-learned-progression';
 
 export const CKD_PROGRESSION_ID = 'ckd-progression';
 
@@ -108,7 +109,7 @@ function modelRuns(input: ScoringInput, config: ScorerConfig): ModelRun[] {
   if (s.k8.available && ['age_years', 'sex_male', 'egfr', 'uacr_mg_g', ...KFRE8_EXTRA].every((n) => s.k8.known(n))) {
     runs.push({ modelId: ids.eight, featureSet: 'kfre-8var' });
   }
-  return runs;
+  return [...runs, ...learnedProgressionRuns(input, config, s.kfreEligible)];
 }
 
 interface KfreResult {
@@ -269,6 +270,9 @@ function buildCards(bctx: CardBuildContext): CardBuildResult {
       }));
     }
   }
+
+  const learned = learnedProgressionCard(bctx, chosen ? { r2: chosen.risk2.value, r5: chosen.risk5.value, title: modelTitle(chosen.modelId) } : undefined, trajectoryLines(labs));
+  if (learned) cards.push(learned);
 
   const sglt2 = sglt2iCard(s);
   if (sglt2) cards.push(sglt2);
@@ -452,19 +456,22 @@ export const ckdProgressionService: ClinicalService = {
     id: CKD_PROGRESSION_ID,
     hook: 'patient-view',
     title: 'CKD progression: kidney failure risk (KFRE) and KDIGO 2024 therapy',
-    description: 'CKD-EPI 2021 eGFR and slope, KFRE 2- and 5-year kidney failure risk for CKD G3-G5, nephrology referral and KRT preparation by KDIGO 2024 thresholds, SGLT2 inhibitor and ACE inhibitor/ARB when indicated and not active, and an order for a missing creatinine or urine ACR.',
+    description: 'CKD-EPI 2021 eGFR and slope, KFRE 2- and 5-year kidney failure risk for CKD G3-G5, nephrology referral and KRT preparation by KDIGO 2024 thresholds, SGLT2 inhibitor and ACE inhibitor/ARB when indicated and not active, and an order for a missing creatinine or urine ACR. Beside KFRE, a learned model that reads the eGFR and ACR history gives its own 2- and 5-year risks (trained on synthetic data, not validated for clinical use).',
     prefetch: {
       patient: PATIENT,
       renalLabs: observations([...LOINC.creatinine, ...LOINC.egfr, ...LOINC.uacr]),
-      kfreLabs: observations([...LOINC.kfre8, ...LOINC.potassium], 50),
+      // Also blood pressure and HbA1c history for the learned model's sequence (one query, not a new key:
+      // every key is one more FHIR query on the fallback path).
+      kfreLabs: observations([...LOINC.kfre8, ...LOINC.potassium, ...LOINC.bloodPressure, ...LOINC.hba1c], 200),
       conditions: CONDITIONS,
       medications: ACTIVE_MEDICATIONS,
     },
     // Without the medication list a therapy card could repeat an active drug: required, like labs.
     requiredPrefetch: ['patient', 'renalLabs', 'conditions', 'medications'],
     featureSets: ['kfre-4var', 'kfre-8var', 'egfr-trajectory', 'clinical-context', 'cha2ds2-vasc'],
+    sequences: [LEARNED_SEQUENCE_SET],
     usesDraftOrders: false,
-    models: ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other'],
+    models: ['kfre-4var-na', 'kfre-4var-other', 'kfre-8var-na', 'kfre-8var-other', 'ckd-progression-gru'],
     origin: 'bundled',
   },
   modelRuns,
