@@ -46,6 +46,8 @@ interface Sent {
   accepted: number;
   overridden: number;
   overrideReasons: Map<string, number>;
+  fhirNotNeeded: number;
+  fhirRefused: number;
 }
 
 const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
@@ -53,7 +55,7 @@ const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?
 describeWithChromium('the operations dashboard in Chromium', () => {
   let app: RunningPrognos;
   let browser: Browser;
-  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map() };
+  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map(), fhirNotNeeded: 0, fhirRefused: 0 };
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -62,6 +64,8 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       OPERATOR_BASIC: `${OPERATOR.username}:${OPERATOR.password}`,
       DASHBOARD_SAMPLE_MS: '400',
       DASHBOARD_REFRESH_MS: '500',
+      // A 1 s quantile window: an idle second later, the latency lines must show a gap.
+      DASHBOARD_WINDOW_S: '1',
     });
     const services = (await discover(app.url)).filter((s) => s.hook === 'patient-view');
     const patients = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'healthy']);
@@ -81,6 +85,49 @@ describeWithChromium('the operations dashboard in Chromium', () => {
           }
         }
       }
+    }
+    // The EHR's fhirServer is not on the allowlist (development mode, DEV_FHIR_SERVERS empty).
+    // Two calls with a complete prefetch need no query: "not needed", never "refused".
+    const fhirServer = 'https://ehr.example.test/fhir';
+    const svc0 = services[0]!;
+    const p0 = patients[0]!;
+    for (let i = 0; i < 2; i++) {
+      const { status, cards } = await callHook(app.url, svc0.id,
+        { ...patientViewWithPrefetch(p0.id, resolvePrefetch(svc0, p0.id, p0.resources)), fhirServer });
+      expect(status).toBe(200);
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      sent.calls.get(svc0.id)!.total += 1;
+      sent.calls.get(svc0.id)!.ok += 1;
+      sent.fhirNotNeeded += 1;
+    }
+    // One call without prefetch: every key needed a query, and each was refused.
+    {
+      const { status, cards } = await callHook(app.url, svc0.id, { ...patientViewWithPrefetch(p0.id, {}), fhirServer });
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      const c = sent.calls.get(svc0.id)!;
+      c.total += 1;
+      if (status === 200) c.ok += 1; else c.clientErrors += 1;
+      sent.fhirRefused += Object.keys(svc0.prefetch ?? {}).length;
+    }
+    // One record with an impossible HbA1c (55 %, plausible range 3.5-20 %): an implausible_value
+    // exclusion the data-quality drill-down must show under hba1c / %.
+    {
+      const bad = {
+        resourceType: 'Observation', id: `bad-hba1c-${randomUUID()}`, status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c' }] },
+        subject: { reference: `Patient/${p0.id}` }, effectiveDateTime: new Date(Date.now() - 86_400_000).toISOString(),
+        valueQuantity: { value: 55, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+      };
+      const prefetch = resolvePrefetch(svc0, p0.id, p0.resources);
+      for (const v of Object.values(prefetch)) {
+        const b = v as { resourceType?: string; entry?: unknown[] } | null;
+        if (b?.resourceType === 'Bundle') b.entry = [...(b.entry ?? []), { resource: bad, search: { mode: 'match' } }];
+      }
+      const { status, cards } = await callHook(app.url, svc0.id, patientViewWithPrefetch(p0.id, prefetch));
+      expect(status).toBe(200);
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      sent.calls.get(svc0.id)!.total += 1;
+      sent.calls.get(svc0.id)!.ok += 1;
     }
     // Three malformed calls (no hookInstance): 400s the dashboard must count as errors.
     const bad = services[0]!.id;
@@ -131,6 +178,23 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect((await page.request.get(`${app.url}/api/dashboard/summary`)).status()).toBe(401);
       await context.close();
     }
+  });
+
+  it('works when opened with the basic-auth credentials in the URL', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const url = new URL(`${app.url}/dashboard`);
+    url.username = OPERATOR.username;
+    url.password = OPERATOR.password;
+    const res = await page.goto(url.href);
+    expect(res?.status()).toBe(200);
+    await page.waitForFunction(() => Number((document.querySelector('body') as unknown as { getAttribute(n: string): string }).getAttribute('data-refreshes')) > 0, undefined, { timeout: 15_000 });
+    expect(await page.getByTestId('fetch-error').isVisible()).toBe(false);
+    expect(Number(await page.getByTestId('kpi-requests').textContent())).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   describe('with the operator credential', () => {
@@ -238,6 +302,51 @@ describeWithChromium('the operations dashboard in Chromium', () => {
     it('shows batch sizes as rows over runs for the models that ran', async () => {
       const rows = await page.getByTestId('inference-table').locator('tbody tr').count();
       expect(rows).toBeGreaterThan(0);
+    });
+
+    it('draws card indicators in the conventional colours (info blue, warning amber, critical red), with a legend', async () => {
+      const colours = await page.evaluate(() => Object.fromEntries(window.Chart.getChart(document.getElementById('cards-chart'))!
+        .data.datasets.map((d) => [d.label, (d as unknown as { backgroundColor: string }).backgroundColor])));
+      const expected: Record<string, string> = { info: '#1f6feb', warning: '#d4a017', critical: '#cf222e' };
+      const indicators = new Set([...sent.cards.keys()].map((k) => k.split('|')[1]!));
+      expect(indicators.size).toBeGreaterThan(0);
+      for (const ind of indicators) expect(colours[ind]).toBe(expected[ind]);
+      const legend = page.getByTestId('indicator-legend');
+      expect(await legend.isVisible()).toBe(true);
+      expect((await legend.textContent())!.replace(/\s+/g, ' ').trim()).toBe('critical warning info');
+      const swatch = await page.evaluate(() => {
+        const el = document.querySelector('[data-testid="indicator-legend"] .ind-critical') as unknown as object;
+        return (globalThis as unknown as { getComputedStyle(e: object): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+      });
+      expect(swatch).toBe('rgb(207, 34, 46)');
+    });
+
+    it('counts a refused FHIR server only when a query was needed, and "not needed" apart', async () => {
+      expect(await text('fhir-not-needed-not_allowed')).toBe(String(sent.fhirNotNeeded));
+      expect(await text('fhir-queries-refused')).toBe(String(sent.fhirRefused));
+    });
+
+    it('drills a data-quality reason down to concept and unit', async () => {
+      expect(await page.getByTestId('dq-detail').isVisible()).toBe(false);
+      await page.getByTestId('dq-table').getByRole('button', { name: 'implausible_value' }).click();
+      expect(await page.getByTestId('dq-detail').isVisible()).toBe(true);
+      const n = Number(await text('dq-detail-implausible_value-hba1c-%'));
+      expect(n).toBeGreaterThanOrEqual(1);
+      // The drill-down adds up to the reason's total.
+      const cells = await page.getByTestId('dq-detail-table').locator('td.num').allTextContents();
+      const sum = cells.reduce((a, c) => a + Number(c.replace(/,/g, '')), 0);
+      expect(String(sum)).toBe((await text('dq-implausible_value'))!.replace(/,/g, ''));
+    });
+
+    it('shows an idle gap in the latency lines as a gap', async () => {
+      await page.waitForFunction(() => {
+        const chart = window.Chart.getChart(document.querySelector('canvas[data-stage="total"]'));
+        const data = chart?.data.datasets[0]?.data ?? [];
+        const firstValue = data.findIndex((v) => v !== null);
+        return firstValue >= 0 && data.slice(firstValue).some((v) => v === null);
+      }, undefined, { timeout: 15_000 });
+      const spanGaps = await page.evaluate(() => (window.Chart.getChart(document.querySelector('canvas[data-stage="total"]')) as unknown as { options: { spanGaps: boolean } }).options.spanGaps);
+      expect(spanGaps).toBe(false);
     });
 
     it('runs under its CSP without a script error', () => {

@@ -7,11 +7,23 @@
 (function () {
   'use strict';
 
-  var PALETTE = ['#2457a6', '#d9822b', '#1d7a46', '#8e44ad', '#b3261e', '#0f8b8d', '#7a5c00', '#c2185b', '#546e7a'];
+  // Series colours. Red, amber and green are kept out: they mean critical, warning and OK.
+  var PALETTE = ['#2457a6', '#8e44ad', '#0f8b8d', '#546e7a', '#c2185b', '#6d4c41', '#3949ab', '#00838f', '#7b1fa2'];
+  /** The conventional CDS card indicator colours (CDS Hooks sandbox, EHR alert banners). */
+  var INDICATOR_COLORS = { info: '#1f6feb', warning: '#d4a017', critical: '#cf222e' };
+  var INDICATOR_ORDER = ['critical', 'warning', 'info'];
   var QUANTILE_COLORS = { p50: '#2457a6', p95: '#d9822b', p99: '#b3261e' };
   var state = { refreshMs: 5000, timer: null, refreshes: 0 };
 
   function $(id) { return document.getElementById(id); }
+  /**
+   * Absolute request URL for `relative` (e.g. 'api/dashboard/summary'), built from location.origin
+   * and the page path: a page opened as https://user:pass@host/dashboard has the credentials in its
+   * base URL, and fetch() refuses any URL resolved against it ("Request cannot be constructed from a
+   * URL that includes credentials"). The browser still sends the basic-auth header it was given.
+   */
+  function apiUrl(relative) { return new URL(relative, location.origin + location.pathname).href; }
+  function indicatorColor(ind) { return INDICATOR_COLORS[ind] || '#6b7785'; }
   function fmtInt(n) { return n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'); }
   function fmtMs(n) { return n === null || n === undefined ? '–' : (n < 10 ? n.toFixed(2) : n.toFixed(1)) + ' ms'; }
   function fmtRate(r) { return r === null || r === undefined ? '–' : (r * 100).toFixed(1) + ' %'; }
@@ -38,7 +50,22 @@
       if (row.testid) tr.setAttribute('data-testid', row.testid);
       row.cells.forEach(function (cell) {
         var td = document.createElement('td');
-        td.textContent = cell.text;
+        if (cell.indicator) {
+          var badge = document.createElement('span');
+          badge.className = 'badge ind-' + cell.indicator;
+          badge.textContent = cell.text;
+          td.appendChild(badge);
+        } else if (cell.onClick) {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'link';
+          button.textContent = cell.text;
+          if (cell.pressed !== undefined) button.setAttribute('aria-pressed', String(cell.pressed));
+          button.addEventListener('click', cell.onClick);
+          td.appendChild(button);
+        } else {
+          td.textContent = cell.text;
+        }
         if (cell.testid) td.setAttribute('data-testid', cell.testid);
         if (cell.num) td.className = 'num';
         if (cell.title) td.title = cell.title;
@@ -68,7 +95,8 @@
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      spanGaps: true,
+      // An interval without observations is a gap, not a straight line to the next value.
+      spanGaps: false,
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
       scales: {
@@ -294,7 +322,7 @@
     fillTable('cards-table', s.cards.map(function (c) {
       return {
         cells: [
-          { text: c.service }, { text: c.indicator },
+          { text: c.service }, { text: c.indicator, indicator: c.indicator },
           { text: fmtInt(c.count), testid: 'cards-' + c.service + '-' + c.indicator, num: true },
         ],
       };
@@ -304,6 +332,7 @@
       if (services.indexOf(c.service) < 0) services.push(c.service);
       if (indicators.indexOf(c.indicator) < 0) indicators.push(c.indicator);
     });
+    indicators.sort(function (a, b) { return INDICATOR_ORDER.indexOf(a) - INDICATOR_ORDER.indexOf(b); });
     upsertChart($('cards-chart'), {
       type: 'bar',
       data: {
@@ -315,7 +344,7 @@
               var hit = s.cards.find(function (c) { return c.service === svc && c.indicator === ind; });
               return hit ? hit.count : 0;
             }),
-            backgroundColor: color(i),
+            backgroundColor: indicatorColor(ind),
           };
         }),
       },
@@ -390,23 +419,59 @@
     });
   }
 
+  /** Reason chosen for the data-quality drill-down (null: none). */
+  state.dqReason = null;
+
   function renderQuality(s) {
+    var detailReasons = {};
+    (s.dataQualityDetail || []).forEach(function (d) { detailReasons[d.reason] = true; });
     fillTable('dq-table', s.dataQualityExclusions.map(function (r) {
-      return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'dq-' + r.reason, num: true }] };
+      var drill = detailReasons[r.reason] ? function () {
+        state.dqReason = state.dqReason === r.reason ? null : r.reason;
+        renderDqDetail(s);
+        renderQuality(s);
+      } : null;
+      return { cells: [
+        drill ? { text: r.reason, onClick: drill, pressed: state.dqReason === r.reason } : { text: r.reason },
+        { text: fmtInt(r.count), testid: 'dq-' + r.reason, num: true },
+      ] };
     }), 'No exclusion', 2);
+    renderDqDetail(s);
     fillTable('not-computed-table', s.predictionsNotComputed.map(function (r) {
       return { cells: [{ text: r.model }, { text: r.reason }, { text: fmtInt(r.count), testid: 'not-computed-' + r.model + '-' + r.reason, num: true }] };
     }), 'None', 3);
     fillTable('jwt-table', s.jwtRejections.map(function (r) {
       return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'jwt-rejections-' + r.reason, num: true }] };
     }), 'No rejection', 2);
-    fillTable('fhir-table', s.fhirQueries.map(function (r) {
-      return { cells: [{ text: r.outcome }, { text: fmtInt(r.count), testid: 'fhir-queries-' + r.outcome, num: true }] };
-    }), 'No FHIR query', 2);
+    var fhirRows = s.fhirQueries.map(function (r) {
+      var label = r.outcome === 'refused' ? 'refused (query needed, server not allowed)' : r.outcome;
+      return { cells: [{ text: label }, { text: fmtInt(r.count), testid: 'fhir-queries-' + r.outcome, num: true }] };
+    });
+    (s.fhirNotNeeded || []).forEach(function (r) {
+      fhirRows.push({ cells: [
+        { text: 'not needed: prefetch complete (' + (r.server === 'allowed' ? 'server allowed' : 'server not allowed') + ')' },
+        { text: fmtInt(r.count), testid: 'fhir-not-needed-' + r.server, num: true },
+      ] });
+    });
+    fillTable('fhir-table', fhirRows, 'No FHIR query', 2);
+  }
+
+  /** Value-level exclusions for the chosen reason, by concept and unit (no patient data). */
+  function renderDqDetail(s) {
+    var box = $('dq-detail');
+    box.hidden = !state.dqReason;
+    if (!state.dqReason) return;
+    setText('dq-detail-reason', state.dqReason);
+    fillTable('dq-detail-table', (s.dataQualityDetail || []).filter(function (d) { return d.reason === state.dqReason; }).map(function (d) {
+      return { cells: [
+        { text: d.concept }, { text: d.unit },
+        { text: fmtInt(d.count), testid: 'dq-detail-' + d.reason + '-' + d.concept + '-' + d.unit, num: true },
+      ] };
+    }), 'No value-level detail for this reason', 3);
   }
 
   function fetchJson(url) {
-    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+    return fetch(apiUrl(url), { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
       .then(function (res) {
         if (!res.ok) throw new Error(res.status === 401 || res.status === 403 ? 'Not authorized (' + res.status + ')' : 'HTTP ' + res.status);
         return res.json();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { computeTotals, type MetricTotals } from './metric-totals';
 import { takeSnapshot } from './metric-snapshot';
+import { mergeWorkerMetrics } from './worker-metrics-merge';
 import type { OperatorAccess } from './operator-auth';
 import type { FeedbackSummary, OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout, type QueueCounts } from './queue-stats';
@@ -74,7 +75,8 @@ function summarizeWorkers(list: WorkerInfo[]): WorkersSummary {
     byProvider[w.provider] = (byProvider[w.provider] ?? 0) + 1;
     for (const [size, runs] of Object.entries(w.batches ?? {})) batchSizes[size] = (batchSizes[size] ?? 0) + runs;
   }
-  return { online: list.length, byProvider, batchSizes, list };
+  // The raw series stay server-side: they are merged into the totals, not listed.
+  return { online: list.length, byProvider, batchSizes, list: list.map(({ metrics: _metrics, ...w }) => w) };
 }
 
 export async function buildDashboardSummary(
@@ -127,6 +129,7 @@ export async function buildDashboardSummary(
         ? summarizeWorkers(workers.value ?? [])
         : { ...summarizeWorkers([]), error: message(workers.reason) })
       : null,
-    ...computeTotals(takeSnapshot(metrics.value, now)),
+    ...computeTotals(takeSnapshot(
+      mergeWorkerMetrics(metrics.value, workers.status === 'fulfilled' ? workers.value : null), now)),
   };
 }

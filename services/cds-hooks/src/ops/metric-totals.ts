@@ -35,8 +35,13 @@ export interface MetricTotals {
     topOverrideReasons: { reason: string; count: number }[];
   };
   dataQualityExclusions: { reason: string; count: number }[];
+  /** Value-level exclusions by reason, concept and unit label (drill-down), most frequent first. */
+  dataQualityDetail: { reason: string; concept: string; unit: string; count: number }[];
   jwtRejections: { reason: string; count: number }[];
+  /** FHIR queries by outcome; `refused` counts only queries that were needed. */
   fhirQueries: { outcome: string; count: number }[];
+  /** Calls that carried a fhirServer but needed no query (complete prefetch), by allowed / not_allowed. */
+  fhirNotNeeded: { server: string; count: number }[];
   predictionsNotComputed: { model: string; reason: string; count: number }[];
   /** Latency since start per stage (all services), ms. */
   latency: { stage: string; count: number; p50: number | null; p95: number | null; p99: number | null; meanMs: number | null }[];
@@ -157,6 +162,10 @@ export function computeTotals(snapshot: MetricSnapshot): MetricTotals {
     dataQualityExclusions: counts(snapshot, 'prognos_data_quality_exclusions_total', 'reason').map(({ key, count }) => ({ reason: key, count })),
     jwtRejections: counts(snapshot, 'prognos_jwt_rejections_total', 'reason').map(({ key, count }) => ({ reason: key, count })),
     fhirQueries: counts(snapshot, 'prognos_fhir_queries_total', 'outcome').map(({ key, count }) => ({ outcome: key, count })),
+    fhirNotNeeded: counts(snapshot, 'prognos_fhir_query_not_needed_total', 'server').map(({ key, count }) => ({ server: key, count })),
+    dataQualityDetail: sumCounter(snapshot, 'prognos_data_quality_exclusions_by_concept_total', ['reason', 'concept', 'unit'])
+      .map((g) => ({ reason: g.labels.reason!, concept: g.labels.concept!, unit: g.labels.unit!, count: g.value }))
+      .sort(byCountDesc),
     predictionsNotComputed: sumCounter(snapshot, 'prognos_predictions_not_computed_total', ['model', 'reason'])
       .map((g) => ({ model: g.labels.model!, reason: g.labels.reason!, count: g.value }))
       .sort(byCountDesc),

@@ -11,6 +11,14 @@ export interface WorkerInfo {
   lastSeen: string;
   /** Batch-size distribution: batch size (as a string) → number of runs of that size. */
   batches?: Record<string, number>;
+  host?: string;
+  pid?: number;
+  concurrency?: number;
+  started?: string;
+  /** Jobs by outcome since the worker started. */
+  jobs?: Record<string, number>;
+  /** The worker's inference / not-computed series from its heartbeat (merged by worker-metrics-merge.ts). */
+  metrics?: { name: string; type: unknown; values: { value: number; labels: Record<string, string | number>; metricName?: string }[] }[];
 }
 
 /**

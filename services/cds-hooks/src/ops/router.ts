@@ -16,8 +16,9 @@ import { buildDashboardSummary, DEPENDENCY_TIMEOUT_MS } from './dashboard-summar
 import { readDashboardConfig, type DashboardOptions } from './dashboard-config';
 import { MetricHistory } from './metric-history';
 import { requireOperator, type OperatorAccess } from './operator-auth';
-import type { OpsDependencies } from './ops-dependencies';
+import type { OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout } from './queue-stats';
+import { mergeWorkerMetrics } from './worker-metrics-merge';
 
 /** The router plus what the composition root needs to shut it down and what tests inspect. */
 export type OpsRouter = Router & {
@@ -132,8 +133,17 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
   const operator = requireOperator(deps.config);
   const router = Router();
 
+  // Distributed mode: worker series come with their heartbeats. A failed read reuses the last list,
+  // so a Redis hiccup does not make worker series vanish and come back as a fake counter reset.
+  let lastWorkers: WorkerInfo[] = [];
+  const collect = async () => {
+    const local = await registry.getMetricsAsJSON();
+    if (!deps.workers) return local;
+    lastWorkers = await withTimeout(deps.workers(), DEPENDENCY_TIMEOUT_MS, 'workers').catch(() => lastWorkers);
+    return mergeWorkerMetrics(local, lastWorkers);
+  };
   const history = new MetricHistory({
-    collect: () => registry.getMetricsAsJSON(),
+    collect,
     intervalMs: options.sampleIntervalMs,
     capacity: options.historyPoints,
     windowMs: options.windowMs,

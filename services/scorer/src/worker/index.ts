@@ -1,6 +1,7 @@
 /** The distributed-mode worker: BullMQ consumer, heartbeats, its metrics server and the Redis protocol. */
 export * from './protocol';
 export * from './heartbeat';
+export * from './heartbeat-metrics';
 export * from './worker-config';
 export * from './score-worker';
 export * from './metrics-server';
