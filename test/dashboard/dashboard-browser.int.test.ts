@@ -349,6 +349,28 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect(spanGaps).toBe(false);
     });
 
+    it('shows per-rule feedback analytics that add up to the cards and feedback sent, with CSV and JSON exports', async () => {
+      const auth = { authorization: `Basic ${Buffer.from(`${OPERATOR.username}:${OPERATOR.password}`).toString('base64')}` };
+      const json = await (await fetch(`${app.url}/api/feedback/rules`, { headers: auth })).json() as {
+        rules: { kind: string; shown: number; accepted: number; overridden: number; acceptanceCi: [number, number] | null }[];
+      };
+      const sum = (k: 'shown' | 'accepted' | 'overridden') => json.rules.reduce((n, r) => n + r[k], 0);
+      expect(sum('shown')).toBe([...sent.cards.values()].reduce((a, b) => a + b, 0));
+      expect(sum('accepted')).toBe(sent.accepted);
+      expect(sum('overridden')).toBe(sent.overridden);
+      for (const r of json.rules) {
+        expect(await text(`rule-shown-${r.kind}`)).toBe(String(r.shown));
+        expect(await text(`rule-accepted-${r.kind}`)).toBe(String(r.accepted));
+        expect(await text(`rule-overridden-${r.kind}`)).toBe(String(r.overridden));
+      }
+      const csv = await fetch(`${app.url}/api/feedback/rules.csv`, { headers: auth });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = (await csv.text()).trim().split('\r\n');
+      expect(lines).toHaveLength(json.rules.length + 1);
+      expect((await fetch(`${app.url}/api/feedback/rules.csv`)).status).toBe(401);
+      expect((await fetch(`${app.url}/api/feedback/rules?days=abc`, { headers: auth })).status).toBe(400);
+    });
+
     it('runs under its CSP without a script error', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { MemoryCardRegistry, type CardRegistry } from './feedback/card-registry';
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
+import { MemoryShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { accessLog } from './http/access-log';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { requireJsonBody } from './http/require-json';
@@ -34,6 +35,8 @@ export interface AppDependencies {
   cardRegistry?: CardRegistry;
   /** @defaultValue in-memory */
   feedbackStore?: FeedbackStore;
+  /** Cards shown, for the per-rule analytics. @defaultValue in-memory */
+  shownCards?: ShownCardLog;
   models?: () => ModelInfo[];
   executionProvider?: () => string;
   /** More readiness checks (e.g. Redis in distributed mode). */
@@ -53,6 +56,7 @@ export function createApp(deps: AppDependencies): Express {
   const registry = new ServiceRegistry(deps.services);
   const cardRegistry = deps.cardRegistry ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
   const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
+  const shownCards = deps.shownCards ?? new MemoryShownCardLog();
   const lifecycle = deps.lifecycle ?? { draining: false };
 
   /**
@@ -107,6 +111,10 @@ export function createApp(deps: AppDependencies): Express {
     feedbackSummary: () => feedbackStore.summary(),
     queue: deps.queue,
     workers: deps.workers,
+    analytics: {
+      shown: (sinceMs) => shownCards.list(sinceMs),
+      feedback: () => (feedbackStore.records ? feedbackStore.records() : Promise.resolve([])),
+    },
   }));
 
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
@@ -114,7 +122,7 @@ export function createApp(deps: AppDependencies): Express {
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   }));
   app.use(createCdsRoutes({
-    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
+    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, shownCards, now: deps.now,
   }));
 
   app.use(notFoundHandler);

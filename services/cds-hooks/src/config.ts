@@ -71,6 +71,10 @@ export const configSchema = z.object({
   FEEDBACK_STREAM_MAXLEN: z.coerce.number().int().min(1000).default(1_000_000),
   /** Feedback items held in memory while Redis is unreachable (oldest dropped beyond). @defaultValue 100000 */
   FEEDBACK_BUFFER_MAX: z.coerce.number().int().min(10).default(100_000),
+  /** Hours after which a shown card without feedback counts as ignored in the per-rule analytics. @defaultValue 24 */
+  FEEDBACK_IGNORED_AFTER_H: z.coerce.number().min(0.01).max(24 * 90).default(24),
+  /** Redis stream of cards shown (per-rule analytics) in distributed mode. @defaultValue 'prognos:cards-shown' */
+  SHOWN_CARDS_STREAM_KEY: z.string().min(1).default('prognos:cards-shown'),
   /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

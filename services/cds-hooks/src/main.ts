@@ -15,6 +15,7 @@ import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feed
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { RedisFeedbackStore } from './feedback/redis-feedback-store';
+import { MemoryShownCardLog, RedisShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { createLogger, type Logger } from './logger';
 
 interface Engine {
@@ -47,6 +48,7 @@ export async function main(): Promise<Server> {
   let replayCache: ReplayCache = new MemoryReplayCache();
   let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
   let feedbackStore: FeedbackStore = new MemoryFeedbackStore();
+  let shownCards: ShownCardLog = new MemoryShownCardLog();
   if (config.REDIS_URL) {
     // Fail fast per command: the feedback store buffers, the replay cache falls back locally.
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -56,12 +58,13 @@ export async function main(): Promise<Server> {
     feedbackStore = new RedisFeedbackStore(redis, {
       streamKey: config.FEEDBACK_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN, bufferMax: config.FEEDBACK_BUFFER_MAX, logger,
     });
+    shownCards = new RedisShownCardLog(redis, { streamKey: config.SHOWN_CARDS_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN });
   }
   const auth = createAuthMode(config, logger, replayCache);
   const { engine, services, models, executionProvider } = await createEngine(config, logger);
   const lifecycle = { draining: false };
   const app = createApp({
-    config, logger, engine, services, auth, cardRegistry, feedbackStore, models, executionProvider, lifecycle,
+    config, logger, engine, services, auth, cardRegistry, feedbackStore, shownCards, models, executionProvider, lifecycle,
     queue: engine.queue, workers: engine.workers,
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });

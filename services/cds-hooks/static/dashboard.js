@@ -470,6 +470,60 @@
     }), 'No value-level detail for this reason', 3);
   }
 
+  state.ruleKind = null;
+
+  function fmtCi(ci) { return ci ? ' (' + (ci[0] * 100).toFixed(0) + '–' + (ci[1] * 100).toFixed(0) + ' %)' : ''; }
+
+  function renderRules(a) {
+    setText('rules-window', (a.ignoredAfterMs / 3600000) + ' h');
+    var kinds = {};
+    a.rules.forEach(function (r) { kinds[r.kind] = true; });
+    if (state.ruleKind && !kinds[state.ruleKind]) state.ruleKind = null;
+    fillTable('rules-table', a.rules.map(function (r) {
+      return {
+        testid: 'rule-row-' + r.kind,
+        cells: [
+          { text: r.kind, pressed: state.ruleKind === r.kind, onClick: function () {
+            state.ruleKind = state.ruleKind === r.kind ? null : r.kind;
+            renderRules(a);
+          } },
+          { text: fmtInt(r.shown), testid: 'rule-shown-' + r.kind, num: true },
+          { text: fmtInt(r.accepted), testid: 'rule-accepted-' + r.kind, num: true },
+          { text: fmtInt(r.overridden), testid: 'rule-overridden-' + r.kind, num: true },
+          { text: fmtInt(r.ignored), testid: 'rule-ignored-' + r.kind, num: true },
+          { text: fmtInt(r.pending), testid: 'rule-pending-' + r.kind, num: true },
+          { text: fmtRate(r.acceptanceRate) + fmtCi(r.acceptanceCi), testid: 'rule-acceptance-' + r.kind, num: true },
+          { text: r.topOverrideReasons.map(function (x) { return x.code + ' ×' + x.count; }).join(', ') || '–', testid: 'rule-reasons-' + r.kind },
+        ],
+      };
+    }), 'No card shown yet', 8);
+    setText('rules-trend-kind', state.ruleKind ? '(' + state.ruleKind + ')' : '(all rules)');
+    var buckets = {};
+    a.rules.forEach(function (r) {
+      if (state.ruleKind && r.kind !== state.ruleKind) return;
+      r.trend.forEach(function (p) {
+        var b = buckets[p.t] || (buckets[p.t] = { accepted: 0, overridden: 0, ignored: 0 });
+        b.accepted += p.accepted; b.overridden += p.overridden; b.ignored += p.ignored;
+      });
+    });
+    var times = Object.keys(buckets).sort();
+    var colours = { accepted: '#2457a6', overridden: '#8e44ad', ignored: '#9aa5b1' };
+    upsertChart($('rules-trend-chart'), {
+      type: 'bar',
+      data: {
+        labels: times.map(function (t) { return a.bucket === 'day' ? t.slice(0, 10) : t.slice(0, 13) + 'h'; }),
+        datasets: ['accepted', 'overridden', 'ignored'].map(function (k) {
+          return { label: k, data: times.map(function (t) { return buckets[t][k]; }), backgroundColor: colours[k] };
+        }),
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
+
   function fetchJson(url) {
     return fetch(apiUrl(url), { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
       .then(function (res) {
@@ -479,9 +533,10 @@
   }
 
   function refresh() {
-    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries')])
+    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries'), fetchJson('api/feedback/rules')])
       .then(function (both) {
         var s = both[0], series = both[1];
+        renderRules(both[2]);
         var override = Number(new URLSearchParams(location.search).get('refresh'));
         state.refreshMs = override >= 250 ? override : s.refreshMs;
         renderHeader(s);

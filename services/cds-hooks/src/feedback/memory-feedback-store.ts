@@ -2,19 +2,21 @@ import { summarize, type FeedbackRecord, type FeedbackStore, type FeedbackSummar
 
 /** Embedded mode: the most recent `max` records in memory (a restart forgets them; metrics keep counts). */
 export class MemoryFeedbackStore implements FeedbackStore {
-  private readonly records: FeedbackRecord[] = [];
+  private readonly items: FeedbackRecord[] = [];
 
   constructor(private readonly max = 100_000) {}
 
   async record(_serviceId: string, items: FeedbackRecord[]): Promise<void> {
-    this.records.push(...items);
-    if (this.records.length > this.max) this.records.splice(0, this.records.length - this.max);
+    this.items.push(...items);
+    if (this.items.length > this.max) this.items.splice(0, this.items.length - this.max);
   }
 
   async summary(): Promise<FeedbackSummary> {
-    return summarize(this.records);
+    return summarize(this.items);
   }
 
+  async records(): Promise<FeedbackRecord[]> { return [...this.items]; }
+
   /** Records in arrival order (tests, dashboard drill-down). */
-  list(): readonly FeedbackRecord[] { return this.records; }
+  list(): readonly FeedbackRecord[] { return this.items; }
 }

@@ -97,19 +97,24 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.timer.unref();
   }
 
-  async summary(): Promise<FeedbackSummary> {
+  /** Stored records (newest `summaryLimit`), oldest first, then those still buffered. */
+  async records(): Promise<FeedbackRecord[]> {
     let stored: FeedbackRecord[] = [];
     try {
       const entries = await this.redis.xrevrange(this.options.streamKey, '+', '-', 'COUNT', this.options.summaryLimit ?? 100_000);
-      stored = entries.flatMap(([, fields]) => {
+      stored = entries.reverse().flatMap(([, fields]) => {
         const i = fields.indexOf('data');
         if (i < 0) return [];
         try { return [JSON.parse(fields[i + 1]) as FeedbackRecord]; } catch { return []; }
       });
     } catch {
-      // Redis down: summarise what is buffered.
+      // Redis down: what is buffered.
     }
-    const s = summarize([...stored, ...this.buffer]);
+    return [...stored, ...this.buffer];
+  }
+
+  async summary(): Promise<FeedbackSummary> {
+    const s = summarize(await this.records());
     s.pending = this.buffer.length;
     return s;
   }

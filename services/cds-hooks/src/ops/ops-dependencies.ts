@@ -1,6 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { DashboardOptions } from './dashboard-config';
+import type { FeedbackRecord } from '../feedback/feedback-store';
+import type { ShownCard } from '../analytics/shown-card-log';
 
 /** A scorer worker as distributed mode reports it. */
 export interface WorkerInfo {
@@ -51,6 +53,11 @@ export interface OpsDependencies {
   /** Distributed mode only: BullMQ queue for @bull-board and queue stats; workers online. */
   queue?: unknown;
   workers?(): Promise<WorkerInfo[]>;
+  /** Per-rule feedback analytics sources: cards shown since a time, feedback records. */
+  analytics?: {
+    shown(sinceMs: number): Promise<ShownCard[]>;
+    feedback(): Promise<FeedbackRecord[]>;
+  };
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;
   /** Overrides of the DASHBOARD_* settings read from `config` (tests use short intervals). */

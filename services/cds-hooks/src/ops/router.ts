@@ -3,6 +3,7 @@
  * - GET /metrics: Prometheus text format (operator credential when METRICS_PROTECTED=true);
  * - GET /dashboard (+ /dashboard/assets/*): the operations page, self-contained (no CDN);
  * - GET /api/dashboard/summary, /api/dashboard/timeseries: its JSON data;
+ * - GET /api/feedback/rules (JSON), /api/feedback/rules.csv: per-rule feedback analytics;
  * - /admin/queues: @bull-board's queue view (distributed mode only).
  * Everything but an open /metrics requires the operator credential (see operator-auth.ts).
  */
@@ -19,6 +20,7 @@ import { requireOperator, type OperatorAccess } from './operator-auth';
 import type { OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout } from './queue-stats';
 import { mergeWorkerMetrics } from './worker-metrics-merge';
+import { ruleAnalyticsHandler } from './rule-analytics-route';
 
 /** The router plus what the composition root needs to shut it down and what tests inspect. */
 export type OpsRouter = Router & {
@@ -204,6 +206,9 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       points: history.points(since),
     });
   });
+
+  router.get('/api/feedback/rules', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, false)));
+  router.get('/api/feedback/rules.csv', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, true)));
 
   mountQueueBoard(router, deps, operator);
   router.use('/admin', operator, (_req, res) => sendError(res, 404, 'not-found', 'No such operations page'));
