@@ -19,6 +19,7 @@ import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
+import { createSandboxRouter } from './sandbox/sandbox-router';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -116,6 +117,8 @@ export function createApp(deps: AppDependencies): Express {
       feedback: () => (feedbackStore.records ? feedbackStore.records() : Promise.resolve([])),
     },
   }));
+
+  app.use(createSandboxRouter({ config, services: deps.services }));
 
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,

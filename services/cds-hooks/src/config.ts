@@ -75,6 +75,10 @@ export const configSchema = z.object({
   FEEDBACK_IGNORED_AFTER_H: z.coerce.number().min(0.01).max(24 * 90).default(24),
   /** Redis stream of cards shown (per-rule analytics) in distributed mode. @defaultValue 'prognos:cards-shown' */
   SHOWN_CARDS_STREAM_KEY: z.string().min(1).default('prognos:cards-shown'),
+  /** Serve the card sandbox at /sandbox (operator credential). @defaultValue true, false when NODE_ENV=production */
+  SANDBOX_ENABLED: bool.optional(),
+  /** Folder of Synthea R4 bundles offered as sandbox patients. @defaultValue ../shared/data/synthea-r4 next to the repository, when present */
+  SANDBOX_SYNTHEA_DIR: z.string().optional(),
   /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
