@@ -48,6 +48,9 @@ interface Sent {
   overrideReasons: Map<string, number>;
   fhirNotNeeded: number;
   fhirRefused: number;
+  refusedBeforeHook: number;
+  /** Required prefetch keys of the call made without prefetch (its 412 names them). */
+  missingKeys: string[];
 }
 
 const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
@@ -55,7 +58,7 @@ const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?
 describeWithChromium('the operations dashboard in Chromium', () => {
   let app: RunningPrognos;
   let browser: Browser;
-  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map(), fhirNotNeeded: 0, fhirRefused: 0 };
+  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map(), fhirNotNeeded: 0, fhirRefused: 0, refusedBeforeHook: 0, missingKeys: [] };
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -108,6 +111,7 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       c.total += 1;
       if (status === 200) c.ok += 1; else c.clientErrors += 1;
       sent.fhirRefused += Object.keys(svc0.prefetch ?? {}).length;
+      expect(status).toBe(412);
     }
     // One record with an impossible HbA1c (55 %, plausible range 3.5-20 %): an implausible_value
     // exclusion the data-quality drill-down must show under hba1c / %.
@@ -128,6 +132,18 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
       sent.calls.get(svc0.id)!.total += 1;
       sent.calls.get(svc0.id)!.ok += 1;
+    }
+    // A body that is not JSON (415) and one over BODY_LIMIT (413): refused before the hook runs.
+    {
+      const r415 = await fetch(`${app.url}/cds-services/${svc0.id}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+      expect(r415.status).toBe(415);
+      await r415.arrayBuffer();
+      const r413 = await fetch(`${app.url}/cds-services/${svc0.id}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) }),
+      });
+      expect(r413.status).toBe(413);
+      await r413.arrayBuffer();
+      sent.refusedBeforeHook = 2;
     }
     // Three malformed calls (no hookInstance): 400s the dashboard must count as errors.
     const bad = services[0]!.id;
@@ -282,7 +298,8 @@ describeWithChromium('the operations dashboard in Chromium', () => {
         const chart = window.Chart.getChart(document.querySelector('canvas[data-stage="total"]'))!;
         return chart.data.datasets.map((d) => ({ label: d.label, last: d.data.filter((v) => v !== null).at(-1) ?? null }));
       });
-      expect(quantiles.map((q) => q.label)).toEqual(['p50', 'p95', 'p99']);
+      expect(quantiles.map((q) => q.label)).toEqual(['p50', 'p95', 'p99', 'spec ~500 ms', `deadline ${app.config.HOOK_DEADLINE_MS} ms`]);
+      expect(quantiles.slice(3).map((q) => q.last)).toEqual([500, app.config.HOOK_DEADLINE_MS]);
       const [p50, p95, p99] = quantiles.map((q) => q.last as number);
       expect(p50).toBeGreaterThan(0);
       expect(p95).toBeGreaterThanOrEqual(p50!);
@@ -369,6 +386,48 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect(lines).toHaveLength(json.rules.length + 1);
       expect((await fetch(`${app.url}/api/feedback/rules.csv`)).status).toBe(401);
       expect((await fetch(`${app.url}/api/feedback/rules?days=abc`, { headers: auth })).status).toBe(400);
+    });
+
+    it('shows errors by status and reason (412 by missing key, 413, 415, 400) and the latest errors without patient data', async () => {
+      const rows = await page.getByTestId('errors-table').locator('tbody tr').allTextContents();
+      const joined = rows.join('\n');
+      expect(joined).toMatch(/^412missing prefetch /m);
+      expect(joined).toMatch(/^413too-costly/m);
+      expect(joined).toMatch(/^415not-supported/m);
+      expect(joined).toMatch(/^400(required|invalid) hookInstance/m);
+      const recent = await page.getByTestId('recent-errors-table').locator('tbody').textContent();
+      const patientIds = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'healthy']).map((p) => p.id);
+      for (const id of patientIds) expect(recent).not.toContain(id);
+      expect(await page.getByTestId('recent-errors-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(6);
+    });
+
+    it('draws the request rate and the error percentage over time', async () => {
+      const sums = await page.evaluate(() => window.Chart.getChart(document.getElementById('rate-chart'))!.data.datasets
+        .map((d) => ({ label: d.label, values: d.data.filter((v) => v !== null).length })));
+      expect(sums.map((d) => d.label)).toEqual(['calls / s', 'errors %']);
+      expect(sums[1]!.values).toBeGreaterThan(0);
+    });
+
+    it('shows traffic and feedback per calling client', async () => {
+      const calls = [...sent.calls.values()].reduce((a, c) => a + c.total, 0) + sent.refusedBeforeHook;
+      expect(await text('client-hooks-development')).toBe(String(calls));
+      expect(await text('client-accepted-development')).toBe(String(sent.accepted));
+      expect(await text('client-overridden-development')).toBe(String(sent.overridden));
+    });
+
+    it('shows process health: CPU, memory, event-loop delay, uptime, version and commit', async () => {
+      expect(await text('process-cpu')).toMatch(/^\d+\.\d % of a core$/);
+      expect(await text('process-rss')).toMatch(/^\d+\.\d MiB$/);
+      expect(await text('process-loop-delay')).toMatch(/ms/);
+      expect(await text('process-version')).toMatch(/^0\.1\.0 · Node v\d+/);
+      expect(await text('process-commit')).toMatch(/^[0-9a-f]{12}$/);
+      expect(await page.getByTestId('panel-redis').isVisible()).toBe(false); // embedded mode
+    });
+
+    it('loads the chosen time range', async () => {
+      const asked = page.waitForRequest((r) => r.url().includes('api/dashboard/timeseries?minutes=5'));
+      await page.getByTestId('time-range').selectOption('5');
+      await asked;
     });
 
     it('runs under its CSP without a script error', () => {

@@ -40,6 +40,7 @@ interface Summary {
   inference: { model: string; provider: string; rows: number; runs: number }[];
   predictionsNotComputed: { model: string; reason: string; count: number }[];
   workers: { online: number; list: { id: string; metrics?: unknown }[] } | null;
+  redis: { version: string | null; usedMemory: string | null; connectedClients: number | null; evictionPolicy: string | null; aofEnabled: boolean | null } | null;
   service: { mode: string };
 }
 
@@ -124,6 +125,10 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
     // The worker list stays small: the raw series are merged, not listed.
     expect(summary!.workers!.online).toBe(1);
     expect(summary!.workers!.list[0]!.metrics).toBeUndefined();
+    // Redis health from INFO on the queue's connection.
+    expect(summary!.redis).toMatchObject({ version: expect.stringMatching(/^\d+\./), usedMemory: expect.any(String), evictionPolicy: expect.any(String) });
+    expect(summary!.redis!.connectedClients).toBeGreaterThan(0);
+    expect(typeof summary!.redis!.aofEnabled).toBe('boolean');
   });
 
   it('draws the workers\' batch sizes in the time series', async () => {

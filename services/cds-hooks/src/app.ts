@@ -20,6 +20,7 @@ import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
 import { createSandboxRouter } from './sandbox/sandbox-router';
+import { cdsTrafficLog, RecentErrors } from './ops/cds-traffic-log';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDependencies): Express {
   const cardRegistry = deps.cardRegistry ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX);
   const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore();
   const shownCards = deps.shownCards ?? new MemoryShownCardLog();
+  const recentErrors = new RecentErrors();
   const lifecycle = deps.lifecycle ?? { draining: false };
 
   /**
@@ -112,6 +114,7 @@ export function createApp(deps: AppDependencies): Express {
     feedbackSummary: () => feedbackStore.summary(),
     queue: deps.queue,
     workers: deps.workers,
+    recentErrors: () => recentErrors.list(),
     analytics: {
       shown: (sinceMs) => shownCards.list(sinceMs),
       feedback: () => (feedbackStore.records ? feedbackStore.records() : Promise.resolve([])),
@@ -120,6 +123,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(createSandboxRouter({ config, services: deps.services }));
 
+  app.use('/cds-services', cdsTrafficLog(recentErrors, (id) => registry.has(id)));
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],

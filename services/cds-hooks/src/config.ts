@@ -79,6 +79,8 @@ export const configSchema = z.object({
   SANDBOX_ENABLED: bool.optional(),
   /** Folder of Synthea R4 bundles offered as sandbox patients. @defaultValue ../shared/data/synthea-r4 next to the repository, when present */
   SANDBOX_SYNTHEA_DIR: z.string().optional(),
+  /** Commit the build came from, shown on the dashboard. @defaultValue read from .git when present */
+  BUILD_COMMIT: z.string().max(64).optional(),
   /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

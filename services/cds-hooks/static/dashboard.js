@@ -106,6 +106,110 @@
     };
   }
 
+  /** Request rate (calls/s, all services) and error percentage per interval. */
+  function renderRate(s, series) {
+    var sec = series.intervalMs / 1000;
+    var labels = series.points.map(function (p) { return fmtTime(p.t); });
+    var rate = [], errPct = [];
+    series.points.forEach(function (p) {
+      var req = 0, err = 0;
+      Object.keys(p.traffic).forEach(function (k) { req += p.traffic[k].requests; err += p.traffic[k].errors; });
+      rate.push(Math.round((req / sec) * 100) / 100);
+      // No call in the interval: the error percentage is unknown (a gap), not 0 %.
+      errPct.push(req > 0 ? Math.round((err / req) * 1000) / 10 : null);
+    });
+    upsertChart($('rate-chart'), {
+      type: 'line',
+      data: { labels: labels, datasets: [
+        { label: 'calls / s', data: rate, yAxisID: 'y', borderColor: '#2457a6', backgroundColor: '#2457a6', borderWidth: 2, pointRadius: 0 },
+        { label: 'errors %', data: errPct, yAxisID: 'y1', borderColor: '#cf222e', backgroundColor: '#cf222e', borderWidth: 2, pointRadius: 0 },
+      ] },
+      options: (function () {
+        var o = lineOptions('calls / s');
+        o.scales.y1 = { position: 'right', min: 0, max: 100, title: { display: true, text: 'errors %' }, grid: { drawOnChartArea: false } };
+        return o;
+      })(),
+    });
+  }
+
+  function renderErrors(s) {
+    fillTable('errors-table', s.errors.map(function (e) {
+      return { cells: [
+        { text: e.status }, { text: e.reason }, { text: e.service },
+        { text: fmtInt(e.count), testid: 'errors-' + e.status + '-' + e.reason, num: true },
+      ] };
+    }), 'No error', 4);
+    fillTable('recent-errors-table', s.recentErrors.slice(0, 20).map(function (e, i) {
+      return { testid: 'recent-error-' + i, cells: [
+        { text: fmtTime(Date.parse(e.time)) }, { text: e.service }, { text: String(e.status) }, { text: e.reason }, { text: e.issuer },
+      ] };
+    }), 'No error', 5);
+  }
+
+  function fmtBytes(n) { return n === null || n === undefined ? '–' : (n / 1048576).toFixed(1) + ' MiB'; }
+  function fmtDuration(sec) {
+    if (sec === null || sec === undefined) return '–';
+    var d = Math.floor(sec / 86400), h = Math.floor((sec % 86400) / 3600), m = Math.floor((sec % 3600) / 60);
+    return (d ? d + ' d ' : '') + (d || h ? h + ' h ' : '') + m + ' min';
+  }
+
+  function kv(listId, pairs) {
+    var list = $(listId);
+    list.replaceChildren();
+    pairs.forEach(function (p) {
+      var dt = document.createElement('dt'); dt.textContent = p[0];
+      var dd = document.createElement('dd'); dd.textContent = p[1];
+      if (p[2]) dd.setAttribute('data-testid', p[2]);
+      if (p[3]) dd.className = p[3];
+      list.appendChild(dt); list.appendChild(dd);
+    });
+  }
+
+  function renderHealth(s) {
+    var p = s.process;
+    if (p) {
+      kv('process-health', [
+        ['CPU', p.cpuPercent === null ? '–' : p.cpuPercent.toFixed(1) + ' % of a core', 'process-cpu'],
+        ['Memory (RSS)', fmtBytes(p.rssBytes), 'process-rss'],
+        ['Heap used / total', fmtBytes(p.heapUsedBytes) + ' / ' + fmtBytes(p.heapTotalBytes), 'process-heap'],
+        ['Event-loop delay p50 / p99 / max', [p.eventLoopDelayMs.p50, p.eventLoopDelayMs.p99, p.eventLoopDelayMs.max].map(fmtMs).join(' / '), 'process-loop-delay',
+          p.eventLoopDelayMs.p99 !== null && p.eventLoopDelayMs.p99 > 100 ? 'bad' : ''],
+        ['Uptime', fmtDuration(p.uptimeS), 'process-uptime'],
+        ['Version', (p.version || '–') + ' · Node ' + p.node, 'process-version'],
+        ['Commit', p.commit ? p.commit.slice(0, 12) : '–', 'process-commit'],
+      ]);
+    }
+    var r = s.redis;
+    $('panel-redis').hidden = !r;
+    if (r) {
+      kv('redis-health', [
+        ['Version / uptime', (r.version || '–') + ' / ' + fmtDuration(r.uptimeS), 'redis-version'],
+        ['Memory used / peak / max', [r.usedMemory, r.peakMemory, r.maxMemory].map(function (x) { return x || '–'; }).join(' / '), 'redis-memory'],
+        ['Clients (blocked)', fmtInt(r.connectedClients) + ' (' + fmtInt(r.blockedClients) + ')', 'redis-clients'],
+        ['Eviction policy', r.evictionPolicy || '–', 'redis-eviction', r.evictionPolicy && r.evictionPolicy !== 'noeviction' ? 'bad' : ''],
+        ['Persistence', r.aofEnabled === null ? '–' : (r.aofEnabled ? 'AOF on' : 'AOF off') + (r.rdbLastSaveStatus ? ', last RDB save ' + r.rdbLastSaveStatus : ''), 'redis-persistence', r.aofEnabled === false ? 'warn' : ''],
+      ]);
+      var w = $('redis-warnings');
+      w.hidden = !(r.warnings.length || r.error);
+      w.textContent = [r.error].concat(r.warnings).filter(Boolean).join(' · ');
+    }
+  }
+
+  function renderClients(s) {
+    fillTable('clients-table', s.clients.map(function (c) {
+      var key = c.issuer + (c.tenant ? '-' + c.tenant : '');
+      var answered = c.accepted + c.overridden;
+      return { testid: 'client-row-' + key, cells: [
+        { text: c.issuer }, { text: c.tenant || '–' },
+        { text: fmtInt(c.hooks), testid: 'client-hooks-' + key, num: true },
+        { text: fmtInt(c.errors), testid: 'client-errors-' + key, num: true },
+        { text: fmtInt(c.accepted), testid: 'client-accepted-' + key, num: true },
+        { text: fmtInt(c.overridden), testid: 'client-overridden-' + key, num: true },
+        { text: answered ? fmtRate(c.accepted / answered) : '–', num: true },
+      ] };
+    }), 'No client call yet', 7);
+  }
+
   function renderHeader(s) {
     var ready = s.readiness && s.readiness.ready;
     var degraded = ready && s.readiness.degraded;
@@ -217,6 +321,17 @@
           borderColor: QUANTILE_COLORS[q], backgroundColor: QUANTILE_COLORS[q], borderWidth: 2, pointRadius: 0,
         };
       });
+      if (stage === 'total') {
+        // Reference lines: this service's hook deadline and the CDS Hooks spec's ~500 ms guidance.
+        var refs = [{ label: 'spec ~500 ms', value: 500, color: '#d4a017' }];
+        if (s.service.hookDeadlineMs) refs.push({ label: 'deadline ' + s.service.hookDeadlineMs + ' ms', value: s.service.hookDeadlineMs, color: '#cf222e' });
+        refs.forEach(function (r) {
+          datasets.push({
+            label: r.label, data: series.points.map(function () { return r.value; }), prognos: { reference: true },
+            borderColor: r.color, backgroundColor: r.color, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0,
+          });
+        });
+      }
       upsertChart(canvas, { type: 'line', data: { labels: labels, datasets: datasets }, options: lineOptions('ms') });
     });
   }
@@ -242,11 +357,15 @@
         cells: [
           { text: w.id },
           { text: w.provider, testid: 'worker-provider-' + w.id },
+          { text: (w.host || '–') + (w.pid ? ' / ' + w.pid : '') },
+          { text: w.concurrency === undefined ? '–' : String(w.concurrency), num: true },
+          { text: w.started ? fmtDuration((Date.now() - Date.parse(w.started)) / 1000) : '–' },
           { text: fmtTime(Date.parse(w.lastSeen)) },
+          { text: w.jobs ? Object.keys(w.jobs).filter(function (k) { return w.jobs[k] > 0; }).map(function (k) { return k + ' ' + w.jobs[k]; }).join(', ') || '–' : '–', testid: 'worker-jobs-' + w.id },
           { text: batches || '–', testid: 'worker-batches-' + w.id },
         ],
       };
-    }), 'No worker online', 4);
+    }), 'No worker online', 8);
     var points = series.points.filter(function (p) { return p.queue; });
     upsertChart($('queue-chart'), {
       type: 'line',
@@ -533,7 +652,7 @@
   }
 
   function refresh() {
-    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries'), fetchJson('api/feedback/rules')])
+    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries?minutes=' + encodeURIComponent($('time-range').value)), fetchJson('api/feedback/rules')])
       .then(function (both) {
         var s = both[0], series = both[1];
         renderRules(both[2]);
@@ -542,6 +661,10 @@
         renderHeader(s);
         renderKpis(s);
         renderTraffic(s, series);
+        renderRate(s, series);
+        renderErrors(s);
+        renderHealth(s);
+        renderClients(s);
         renderLatency(s, series);
         renderQueue(s, series);
         renderModels(s);
@@ -566,6 +689,12 @@
         state.timer = setTimeout(refresh, state.refreshMs);
       });
   }
+
+  // A new time range applies at once, not at the next refresh.
+  $('time-range').addEventListener('change', function () {
+    clearTimeout(state.timer);
+    refresh();
+  });
 
   if (typeof window.Chart === 'undefined') {
     var banner = $('fetch-error');

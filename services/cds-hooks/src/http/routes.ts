@@ -8,6 +8,7 @@ import type { CardRegistry } from '../feedback/card-registry';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { recordFeedback } from '../feedback/record-feedback';
 import { hookRequests } from '../metrics';
+import { countClientFeedback } from '../ops/cds-traffic-log';
 import { runHook, type HookDependencies } from '../pipeline/run-hook';
 import type { ServiceRegistry } from '../service-registry';
 import { methodNotAllowed } from './error-handler';
@@ -36,7 +37,8 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
 
   router.post('/cds-services/:id/feedback', async (req: Request<{ id: string }>, res) => {
     if (!deps.registry.has(req.params.id)) throw notFound('Unknown CDS service');
-    await recordFeedback(req.params.id, req.body, deps);
+    const records = await recordFeedback(req.params.id, req.body, deps);
+    countClientFeedback(res.locals.client as CallingClient | undefined, records.map((r) => r.outcome));
     res.status(200).end();
   });
   router.all('/cds-services/:id/feedback', methodNotAllowed('POST'));

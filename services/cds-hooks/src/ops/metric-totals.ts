@@ -43,6 +43,10 @@ export interface MetricTotals {
   /** Calls that carried a fhirServer but needed no query (complete prefetch), by allowed / not_allowed. */
   fhirNotNeeded: { server: string; count: number }[];
   predictionsNotComputed: { model: string; reason: string; count: number }[];
+  /** CDS Hooks errors by service, status and reason, most frequent first. */
+  errors: { service: string; status: string; reason: string; count: number }[];
+  /** Calls, errors and feedback per calling client (issuer, tenant). */
+  clients: { issuer: string; tenant: string; hooks: number; feedbackCalls: number; errors: number; accepted: number; overridden: number }[];
   /** Latency since start per stage (all services), ms. */
   latency: { stage: string; count: number; p50: number | null; p95: number | null; p99: number | null; meanMs: number | null }[];
   inference: {
@@ -146,7 +150,29 @@ export function computeTotals(snapshot: MetricSnapshot): MetricTotals {
     };
   }).sort((a, b) => a.model.localeCompare(b.model) || a.provider.localeCompare(b.provider));
 
+  const clients = new Map<string, MetricTotals['clients'][number]>();
+  const clientOf = (issuer: string, tenant: string) => {
+    const key = `${issuer}\u0001${tenant}`;
+    let c = clients.get(key);
+    if (!c) { c = { issuer, tenant, hooks: 0, feedbackCalls: 0, errors: 0, accepted: 0, overridden: 0 }; clients.set(key, c); }
+    return c;
+  };
+  for (const g of sumCounter(snapshot, 'prognos_client_requests_total', ['issuer', 'tenant', 'kind', 'outcome'])) {
+    const c = clientOf(g.labels.issuer!, g.labels.tenant!);
+    if (g.labels.kind === 'feedback') c.feedbackCalls += g.value; else c.hooks += g.value;
+    if (g.labels.outcome === 'error') c.errors += g.value;
+  }
+  for (const g of sumCounter(snapshot, 'prognos_client_feedback_total', ['issuer', 'tenant', 'outcome'])) {
+    const c = clientOf(g.labels.issuer!, g.labels.tenant!);
+    if (g.labels.outcome === 'accepted') c.accepted += g.value;
+    else if (g.labels.outcome === 'overridden') c.overridden += g.value;
+  }
+
   return {
+    errors: sumCounter(snapshot, 'prognos_http_errors_total', ['service', 'status', 'reason'])
+      .map((g) => ({ service: g.labels.service!, status: g.labels.status!, reason: g.labels.reason!, count: g.value }))
+      .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
+    clients: [...clients.values()].sort((a, b) => b.hooks - a.hooks || a.issuer.localeCompare(b.issuer)),
     traffic: [...traffic.values()].sort((a, b) => a.service.localeCompare(b.service)),
     cards,
     feedback: {

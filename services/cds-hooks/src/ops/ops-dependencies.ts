@@ -53,6 +53,8 @@ export interface OpsDependencies {
   /** Distributed mode only: BullMQ queue for @bull-board and queue stats; workers online. */
   queue?: unknown;
   workers?(): Promise<WorkerInfo[]>;
+  /** The latest CDS Hooks errors (time, service, status, reason, issuer), newest first. */
+  recentErrors?(): { time: string; service: string; status: number; reason: string; issuer: string }[];
   /** Per-rule feedback analytics sources: cards shown since a time, feedback records. */
   analytics?: {
     shown(sinceMs: number): Promise<ShownCard[]>;

@@ -21,6 +21,7 @@ import type { OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout } from './queue-stats';
 import { mergeWorkerMetrics } from './worker-metrics-merge';
 import { ruleAnalyticsHandler } from './rule-analytics-route';
+import { ProcessHealthMonitor } from './process-health';
 
 /** The router plus what the composition root needs to shut it down and what tests inspect. */
 export type OpsRouter = Router & {
@@ -154,6 +155,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       : undefined,
   });
   history.start();
+  const processHealth = new ProcessHealthMonitor((deps.config as { BUILD_COMMIT?: string }).BUILD_COMMIT);
 
   const metricsGuard: RequestHandler = deps.config.METRICS_PROTECTED ? operator : (_req, _res, next) => next();
   router.get('/metrics', metricsGuard, handle(async (_req, res) => {
@@ -195,7 +197,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
 
   router.get('/api/dashboard/summary', operator, dashboardHeaders, handle(async (_req, res) => {
     const access = (res.locals.operatorAccess as OperatorAccess | undefined) ?? 'credential';
-    res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access }));
+    res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access, processHealth }));
   }));
   router.get('/api/dashboard/timeseries', operator, dashboardHeaders, (req, res) => {
     const minutes = Number(req.query.minutes);
@@ -213,5 +215,5 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
   mountQueueBoard(router, deps, operator);
   router.use('/admin', operator, (_req, res) => sendError(res, 404, 'not-found', 'No such operations page'));
 
-  return Object.assign(router, { close: () => history.stop(), history, options }) as OpsRouter;
+  return Object.assign(router, { close: () => { history.stop(); processHealth.stop(); }, history, options }) as OpsRouter;
 }
