@@ -652,10 +652,16 @@
   }
 
   function refresh() {
-    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries?minutes=' + encodeURIComponent($('time-range').value)), fetchJson('api/feedback/rules')])
+    // The per-rule analytics read the whole feedback store: at most every 30 s, not every refresh.
+    var rulesDue = !state.rulesAt || Date.now() - state.rulesAt >= Math.max(30000, state.refreshMs);
+    return Promise.all([
+      fetchJson('api/dashboard/summary'),
+      fetchJson('api/dashboard/timeseries?minutes=' + encodeURIComponent($('time-range').value)),
+      rulesDue ? fetchJson('api/feedback/rules') : Promise.resolve(null),
+    ])
       .then(function (both) {
         var s = both[0], series = both[1];
-        renderRules(both[2]);
+        if (both[2]) { state.rulesAt = Date.now(); renderRules(both[2]); }
         var override = Number(new URLSearchParams(location.search).get('refresh'));
         state.refreshMs = override >= 250 ? override : s.refreshMs;
         renderHeader(s);
