@@ -111,8 +111,10 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
     await waitFor(async () => {
       summary = (await (await fetch(`${url}/api/dashboard/summary`)).json()) as Summary;
       const seen = new Map(summary.inference.map((r) => [r.model, r.rows]));
-      return [...rows].every(([m, n]) => seen.get(m) === n);
-    }, 10_000, 'the summary to show the worker\'s rows');
+      const skipped = summary.predictionsNotComputed.reduce((n, r) => n + r.count, 0);
+      // The heartbeat is a snapshot every 300 ms: wait for one taken after the last call.
+      return [...rows].every(([m, n]) => seen.get(m) === n) && skipped === [...notComputed.values()].reduce((x, y) => x + y, 0);
+    }, 10_000, 'the summary to show the worker\'s figures');
     expect(summary!.service.mode).toBe('distributed');
     for (const r of summary!.inference) {
       expect(r.rows).toBe(rows.get(r.model));
