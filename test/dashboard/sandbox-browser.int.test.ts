@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startPrognos, type RunningPrognos } from './support/prognos-app';
 
@@ -142,5 +143,47 @@ describeWithChromium('the card sandbox in Chromium', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     expect(errors).toEqual([]);
+  });
+});
+
+describeWithChromium('the card sandbox when CDS clients must send JWTs', () => {
+  let app: RunningPrognos;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES384', { extractable: true });
+    const jwk = { ...(await exportJWK(pair.publicKey)), kty: 'EC', kid: 'k1', alg: 'ES384', use: 'sig' };
+    app = await startPrognos({
+      NODE_ENV: 'development', PUBLIC_BASE_URL: 'https://prognos.example.test', OPERATOR_BASIC: `${OPERATOR.username}:${OPERATOR.password}`,
+    }, [{ iss: 'https://ehr.example.test', jwks: { keys: [jwk] }, jku: [], fhirServers: [] }]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('goes through the operator-only relay as the client prognos-sandbox, the EHR endpoint staying closed', async () => {
+    const context = await browser.newContext({ httpCredentials: OPERATOR });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/sandbox`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByTestId('patient-select').selectOption('generated:ckd-g4-a3');
+    await page.getByTestId('service-select').selectOption('ckd-progression');
+    await page.getByTestId('call-button').click();
+    await page.waitForSelector('#cards[data-count]');
+    expect(Number(await page.locator('#cards').getAttribute('data-count'))).toBeGreaterThan(0);
+    await page.locator('[data-testid$="-accept-0"]').first().click();
+    await page.waitForSelector('.feedback-state:text("Accepted")');
+    const basic = { authorization: `Basic ${Buffer.from(`${OPERATOR.username}:${OPERATOR.password}`).toString('base64')}` };
+    const rules = ((await (await fetch(`${app.url}/api/feedback/rules`, { headers: basic })).json()) as { rules: Rule[] }).rules;
+    expect(rules.reduce((n, r) => n + r.accepted, 0)).toBe(1);
+    const summary = (await (await fetch(`${app.url}/api/dashboard/summary`, { headers: basic })).json()) as { clients: { issuer: string; accepted: number }[] };
+    expect(summary.clients.find((c) => c.issuer === 'prognos-sandbox')?.accepted).toBe(1);
+    // Without a client JWT the EHR endpoint stays closed, and the relay needs the operator credential.
+    expect((await fetch(`${app.url}/cds-services/ckd-progression`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect((await fetch(`${app.url}/api/sandbox/cds-services/ckd-progression`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    await context.close();
   });
 });

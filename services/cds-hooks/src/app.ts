@@ -20,7 +20,9 @@ import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
 import { createSandboxRouter } from './sandbox/sandbox-router';
-import { cdsTrafficLog, RecentErrors } from './ops/cds-traffic-log';
+import { cdsTrafficLog, countClientFeedback, RecentErrors } from './ops/cds-traffic-log';
+import { runHook } from './pipeline/run-hook';
+import { recordFeedback } from './feedback/record-feedback';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -121,7 +123,18 @@ export function createApp(deps: AppDependencies): Express {
     },
   }));
 
-  app.use(createSandboxRouter({ config, services: deps.services }));
+  const hookDeps = { config, engine: deps.engine, logger, cardRegistry, shownCards, now: deps.now };
+  const sandboxClient = { iss: 'prognos-sandbox', fhirServers: [] };
+  app.use(createSandboxRouter({
+    config, services: deps.services, authMode: deps.auth.kind,
+    relay: {
+      hook: (id, body) => runHook(registry.find(id, (body as { hook?: unknown } | undefined)?.hook)!, body, sandboxClient, hookDeps),
+      feedback: async (id, body) => {
+        const records = await recordFeedback(id, body, { cardRegistry, feedbackStore, now: deps.now });
+        countClientFeedback(sandboxClient, records.map((r) => r.outcome));
+      },
+    },
+  }));
 
   app.use('/cds-services', cdsTrafficLog(recentErrors, (id) => registry.has(id)));
   app.use('/cds-services', authenticate(deps.auth, logger), requireJsonBody, express.json({

@@ -88,9 +88,18 @@
     });
   }
 
+  /**
+   * The real CDS endpoint in development mode; with JWT issuers configured the browser has no client
+   * JWT, so the operator-only relay runs the same pipeline as the client 'prognos-sandbox'.
+   */
+  function cdsPath(serviceId) {
+    var base = state.options && state.options.authMode === 'jwt' ? 'api/sandbox/cds-services/' : 'cds-services/';
+    return base + encodeURIComponent(serviceId);
+  }
+
   function sendFeedback(serviceId, item) {
     item.outcomeTimestamp = new Date().toISOString();
-    return request('POST', 'cds-services/' + encodeURIComponent(serviceId) + '/feedback', { feedback: [item] });
+    return request('POST', cdsPath(serviceId) + '/feedback', { feedback: [item] });
   }
 
   function renderCard(serviceId, card, i) {
@@ -177,7 +186,7 @@
     $('call-status').textContent = 'Calling ' + s.id + '…';
     var t0 = performance.now();
     request('POST', 'api/sandbox/request', body)
-      .then(function (hookRequest) { return request('POST', 'cds-services/' + encodeURIComponent(s.id), hookRequest); })
+      .then(function (hookRequest) { return request('POST', cdsPath(s.id), hookRequest); })
       .then(function (response) {
         renderCards(s.id, response);
         $('call-status').textContent = s.id + ' answered in ' + Math.round(performance.now() - t0) + ' ms';

@@ -5,8 +5,12 @@
  * - POST /api/sandbox/request {serviceId, sample | bundle, draftOrder?}: the hook request an EHR
  *   would send: context for the hook, prefetch filled from the service's own templates against the
  *   chosen record, draft orders for order-select / order-sign.
- * The page then calls the real /cds-services/{id} endpoint with it and sends real feedback. Records
- * are never logged; an uploaded Bundle lives only in its request.
+ * The page then calls the real /cds-services/{id} endpoint with it and sends real feedback. With JWT
+ * issuers configured the browser holds no client JWT, so the page goes through
+ * POST /api/sandbox/cds-services/{id}[/feedback] instead: the same hook pipeline and feedback code,
+ * run for the operator as the client `prognos-sandbox` (no FHIR server allowed), so that sandbox
+ * traffic stays apart from the EHRs' in the per-client figures. Records are never logged; an
+ * uploaded Bundle lives only in its request.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -35,6 +39,13 @@ export interface SandboxDependencies {
   config: Pick<Config, 'NODE_ENV' | 'OPERATOR_TOKEN' | 'OPERATOR_BASIC' | 'BODY_LIMIT' | 'SANDBOX_ENABLED' | 'SANDBOX_SYNTHEA_DIR'>;
   services: readonly CdsServiceDescriptor[];
   samples?: SamplePatients;
+  /** 'jwt' when CDS clients must send JWTs: the page then uses the relay. */
+  authMode: 'jwt' | 'development';
+  /** Runs a hook call / records feedback as the sandbox client (the relay for JWT mode). */
+  relay: {
+    hook(serviceId: string, body: unknown): Promise<unknown>;
+    feedback(serviceId: string, body: unknown): Promise<void>;
+  };
 }
 
 function outcome(res: Response, status: number, code: 'invalid' | 'not-found', text: string): void {
@@ -75,6 +86,7 @@ export function createSandboxRouter(deps: SandboxDependencies): Router {
 
   router.get('/api/sandbox/options', operator, headers, (_req, res) => {
     res.json({
+      authMode: deps.authMode,
       patients: samples.list(),
       services: deps.services.map((s) => ({ id: s.id, hook: s.hook, title: s.title ?? s.id, description: s.description })),
       draftOrders: DRAFT_ORDERS.map((d) => ({ id: d.id, label: d.label })),
@@ -108,6 +120,18 @@ export function createSandboxRouter(deps: SandboxDependencies): Router {
       context,
       prefetch: resolvePrefetch(service.prefetch, context, record.resources),
     });
+  });
+  const json = express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/fhir+json'] });
+  router.post('/api/sandbox/cds-services/:id', operator, headers, json, async (req, res) => {
+    const id = String(req.params.id);
+    if (!deps.services.some((s) => s.id === id)) { outcome(res, 404, 'not-found', 'Unknown CDS service'); return; }
+    res.json(await deps.relay.hook(id, req.body));
+  });
+  router.post('/api/sandbox/cds-services/:id/feedback', operator, headers, json, async (req, res) => {
+    const id = String(req.params.id);
+    if (!deps.services.some((s) => s.id === id)) { outcome(res, 404, 'not-found', 'Unknown CDS service'); return; }
+    await deps.relay.feedback(id, req.body);
+    res.status(200).end();
   });
   return router;
 }
