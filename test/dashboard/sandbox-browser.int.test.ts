@@ -10,6 +10,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { generatePatient } from '../../libs/fhir-features/src/generator/generate-patient';
+import { sharedDir } from '../support/shared-data';
 import { startPrognos, type RunningPrognos } from './support/prognos-app';
 
 // Page-side globals inside page.waitForFunction / page.evaluate callbacks (this project has no DOM lib).
@@ -133,6 +135,62 @@ describeWithChromium('the card sandbox in Chromium', () => {
     await page.waitForSelector('#cards[data-count]');
     expect((await page.locator('#cards article h3').allTextContents()).join('\n')).toMatch(/NSAID|ibuprofen/i);
     await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-order-sign.png'), fullPage: true });
+  });
+
+  it('uses an uploaded Bundle, and renders its text as text: no markup, no script link', async () => {
+    // A record whose diabetes display carries markup and a javascript: Markdown link; the card
+    // detail quotes the display, which must stay text.
+    const bundle = generatePatient({ seed: 5, profile: 'ckd-g3b-a3-t2d', targetResources: 200, asOf: new Date() });
+    let tainted = 0;
+    for (const e of bundle.entry ?? []) {
+      const r = e.resource as { resourceType?: string; code?: { coding?: { code?: string; display?: string }[] } } | undefined;
+      for (const c of r?.resourceType === 'Condition' ? r.code?.coding ?? [] : []) {
+        if (c.code === '44054006') { c.display = 'T2D <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2)'; tainted += 1; }
+      }
+    }
+    expect(tainted).toBeGreaterThan(0);
+    const file = path.join(ARTIFACTS, 'sandbox-upload.json');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(bundle));
+    await page.goto(`${app.url}/sandbox`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByTestId('bundle-file').setInputFiles(file);
+    await page.getByTestId('service-select').selectOption('ckd-progression');
+    await page.waitForSelector('body[data-bundle="loaded"]');
+    await page.getByTestId('call-button').click();
+    await page.waitForSelector('#cards[data-count]');
+    const html = await page.locator('#cards').innerHTML();
+    expect(html).toContain('&lt;img src=x');
+    expect(await page.locator('#cards img').count()).toBe(0);
+    expect(await page.locator('#cards a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('offers the shared Synthea bundles when present, and their prefetch gets cards from the real endpoint', async () => {
+    if (!sharedDir()) {
+      console.warn('[skipped] shared Synthea data not found');
+      return;
+    }
+    const dir = path.join(sharedDir()!, 'data', 'synthea-r4');
+    const withSynthea = await startPrognos({ NODE_ENV: 'development', OPERATOR_BASIC: `${OPERATOR.username}:${OPERATOR.password}`, SANDBOX_SYNTHEA_DIR: dir });
+    try {
+      const options = (await (await fetch(`${withSynthea.url}/api/sandbox/options`, { headers: auth() })).json()) as { patients: { id: string; source: string }[] };
+      const synthea = options.patients.filter((p) => p.source === 'synthea');
+      expect(synthea.length).toBe(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).length);
+      const req = await fetch(`${withSynthea.url}/api/sandbox/request`, {
+        method: 'POST', headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ serviceId: 'cardiovascular-risk', sample: synthea[0]!.id }),
+      });
+      expect(req.status).toBe(200);
+      const hookRequest = (await req.json()) as { prefetch: Record<string, unknown> };
+      expect(Object.keys(hookRequest.prefetch).length).toBeGreaterThan(0);
+      const hook = await fetch(`${withSynthea.url}/cds-services/cardiovascular-risk`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hookRequest),
+      });
+      expect(hook.status).toBe(200);
+    } finally {
+      await withSynthea.close();
+    }
   });
 
   it('answers a bad upload with a clear 400, and runs without a script error', async () => {

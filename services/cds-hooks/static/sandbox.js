@@ -202,9 +202,15 @@
   $('bundle-file').addEventListener('change', function (ev) {
     var file = ev.target.files && ev.target.files[0];
     state.bundle = null;
+    document.body.removeAttribute('data-bundle');
     if (!file) return;
     file.text().then(function (text) {
-      try { state.bundle = JSON.parse(text); showError(''); } catch (e) { showError('The file is not JSON'); }
+      try {
+        state.bundle = JSON.parse(text);
+        showError('');
+        $('call-status').textContent = 'Using the uploaded Bundle (' + file.name + ')';
+        document.body.setAttribute('data-bundle', 'loaded');
+      } catch (e) { showError('The file is not JSON'); }
     });
   });
   $('patient-select').addEventListener('change', function () { state.bundle = null; $('bundle-file').value = ''; });
