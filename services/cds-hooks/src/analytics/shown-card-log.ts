@@ -40,6 +40,8 @@ export class MemoryShownCardLog implements ShownCardLog {
   }
 }
 
+const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+
 /** Distributed mode: a Redis stream (XADD MAXLEN ~) shared by every replica. */
 export class RedisShownCardLog implements ShownCardLog {
   constructor(
@@ -57,8 +59,9 @@ export class RedisShownCardLog implements ShownCardLog {
   }
 
   async list(sinceMs = -Infinity): Promise<ShownCard[]> {
-    // Stream ids start with the epoch ms of the XADD: read newest first down to `sinceMs`.
-    const start = Number.isFinite(sinceMs) ? String(Math.max(0, Math.floor(sinceMs))) : '-';
+    // Stream ids start with Redis's epoch ms at XADD: read newest first down to `sinceMs` (less a
+    // margin for clock skew between this host and Redis; `shownAt` then decides exactly).
+    const start = Number.isFinite(sinceMs) ? String(Math.max(0, Math.floor(sinceMs - CLOCK_SKEW_MARGIN_MS))) : '-';
     const entries = await this.redis.xrevrange(this.options.streamKey, '+', start, 'COUNT', this.options.readLimit ?? 200_000);
     const out: ShownCard[] = [];
     for (let i = entries.length - 1; i >= 0; i--) {
