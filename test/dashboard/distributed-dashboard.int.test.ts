@@ -4,7 +4,10 @@
  * the shared Redis; the real HTTP app sends it real hook calls; the dashboard's summary and time
  * series must show the worker's figures, equal to what the worker's own /metrics says.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
 import type { Server } from 'node:http';
 import { createApp } from '../../services/cds-hooks/src/app';
 import { createLogger } from '../../services/cds-hooks/src/logger';
@@ -131,6 +134,33 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
     expect(summary!.redis).toMatchObject({ version: expect.stringMatching(/^\d+\./), usedMemory: expect.any(String), evictionPolicy: expect.any(String) });
     expect(summary!.redis!.connectedClients).toBeGreaterThan(0);
     expect(typeof summary!.redis!.aofEnabled).toBe('boolean');
+  });
+
+  it('shows the worker\'s figures, the worker list and Redis health on the page (Chromium)', async () => {
+    if (!fs.existsSync('/usr/bin/chromium')) {
+      if (process.env.CI) throw new Error('/usr/bin/chromium not found');
+      console.warn('[skipped] /usr/bin/chromium not found');
+      return;
+    }
+    const fromWorker = parseMetrics(await (await fetch(workerMetricsUrl)).text());
+    const rows = sumBy(fromWorker, 'prognos_inference_rows_total', 'model');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${url}/dashboard`);
+      await page.waitForFunction(() => Number((globalThis as unknown as { document: { body: { getAttribute(n: string): string } } }).document.body.getAttribute('data-refreshes')) > 0);
+      for (const [model, n] of rows) expect(await page.getByTestId(`inference-rows-${model}-cpu`).textContent()).toBe(String(n));
+      expect(await page.getByTestId('panel-queue').isVisible()).toBe(true);
+      expect(await page.getByTestId('workers-online').textContent()).toBe('1');
+      expect(await page.getByTestId('panel-redis').isVisible()).toBe(true);
+      expect(await page.getByTestId('redis-eviction').textContent()).toMatch(/\w/);
+      expect(await page.getByTestId('not-computed-table').locator('tbody td.num').count()).toBeGreaterThan(0);
+      const artifacts = path.resolve(__dirname, '..', '..', 'test-artifacts');
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, 'dashboard-distributed.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('draws the workers\' batch sizes in the time series', async () => {
