@@ -20,9 +20,8 @@ export const DRAFT_ORDERS: readonly DraftOrderChoice[] = [
 
 /** The draft MedicationRequest an EHR would put in context.draftOrders. */
 export function draftOrder(choice: DraftOrderChoice, patientId: string): MedicationRequest {
-  const [mg, , ...rest] = choice.dose.split(' ');
+  const mg = Number(choice.dose.split(' ')[0]);
   const perDay = /three times/.test(choice.dose) ? 3 : /twice/.test(choice.dose) ? 2 : 1;
-  void rest;
   return {
     resourceType: 'MedicationRequest',
     id: `sandbox-draft-${choice.id}`,
@@ -33,7 +32,7 @@ export function draftOrder(choice: DraftOrderChoice, patientId: string): Medicat
     dosageInstruction: [{
       text: choice.dose,
       timing: { repeat: { frequency: perDay, period: 1, periodUnit: 'd' } },
-      doseAndRate: [{ doseQuantity: { value: Number(mg), unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+      doseAndRate: [{ doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
     }],
   };
 }
