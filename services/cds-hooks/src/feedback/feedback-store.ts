@@ -65,6 +65,11 @@ export interface FeedbackStore {
    */
   record(serviceId: string, items: FeedbackRecord[]): Promise<void>;
   summary(): Promise<FeedbackSummary>;
+  /**
+   * The stored records (bounded by the store), oldest first, for the per-rule analytics. Optional
+   * so that other stores stay valid; the analytics count the latest record per card uuid.
+   */
+  records?(): Promise<FeedbackRecord[]>;
   close?(): Promise<void>;
 }
 

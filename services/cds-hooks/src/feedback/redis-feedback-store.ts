@@ -48,6 +48,8 @@ export interface RedisFeedbackStoreOptions {
   cardTtlS?: number;
   /** Called once per card, with its first outcome, after it is written. @defaultValue countFirstOutcome (the feedback metrics) */
   onFirstOutcome?: (r: FeedbackRecord) => void;
+  /** Most stream entries records() reads (newest first). @defaultValue 100000 */
+  readLimit?: number;
 }
 
 const BATCH = 500;
@@ -134,11 +136,35 @@ export class RedisFeedbackStore implements FeedbackStore {
       const stored = await this.redis.hgetall(`${this.options.streamKey}:counts`);
       for (const [f, v] of Object.entries(stored)) counts.counts.set(f, (counts.counts.get(f) ?? 0) + Number(v));
     } catch {
-      // Redis down: summarise what is buffered.
+      // Redis down: what is buffered.
     }
     const s = summaryFromCounts(counts.counts);
     s.pending = this.buffer.length;
     return s;
+  }
+
+  /**
+   * The CURRENT outcome per card (issuer + tenant + card uuid), oldest first, for the per-rule
+   * analytics: read from the audit stream (newest `readLimit` entries), where a replaced outcome is
+   * followed by the one that replaced it, so only the latest entry per card is kept; then what is
+   * still buffered (which replaces what it follows). Never returns a replaced outcome.
+   */
+  async records(): Promise<FeedbackRecord[]> {
+    const latest = new Map<string, FeedbackRecord>();
+    const keep = (r: FeedbackRecord): void => { const k = outcomeKey(r); latest.delete(k); latest.set(k, r); };
+    try {
+      const entries = await this.redis.xrevrange(this.options.streamKey, '+', '-', 'COUNT', this.options.readLimit ?? 100_000);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const fields = entries[i]![1];
+        const at = fields.indexOf('data');
+        if (at < 0) continue;
+        try { keep(JSON.parse(fields[at + 1]!) as FeedbackRecord); } catch { /* a malformed entry is skipped */ }
+      }
+    } catch {
+      // Redis down: what is buffered.
+    }
+    for (const r of this.buffer) keep(r);
+    return [...latest.values()];
   }
 
   /** Last attempt to write the buffer (bounded by `timeoutMs`), then stop retrying. */

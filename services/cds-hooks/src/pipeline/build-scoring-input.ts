@@ -10,6 +10,7 @@ import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@progno
 import { buildFeatureSet, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
 import { minimiseScoringInput } from './minimise-scoring-input';
+import { countExclusionsByConcept } from '../ops/data-quality-detail';
 
 export interface ScoringInputSource {
   descriptor: CdsServiceDescriptor;
@@ -29,6 +30,9 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
   for (const [reason, n] of Object.entries(features.dataQuality.corrected ?? {})) {
     if (n > 0) dataQualityCorrections.inc({ reason }, n);
   }
+  // The drill-down is for operators only: it stays here and is not part of the scoring input.
+  const { excludedByConcept, ...dataQuality } = features.dataQuality;
+  if (excludedByConcept) countExclusionsByConcept(excludedByConcept);
   const featureSets: ScoringInput['featureSets'] = {};
   for (const name of src.descriptor.featureSets) {
     featureSets[name] = toFeaturePayload(buildFeatureSet(name as FeatureSetName, features));
@@ -40,7 +44,7 @@ export function buildScoringInput(src: ScoringInputSource): ScoringInput {
     serviceId: src.descriptor.id,
     asOf: src.asOf.toISOString(),
     featureSets,
-    dataQuality: features.dataQuality,
+    dataQuality,
   }, src.asOf);
   if (src.descriptor.usesDraftOrders) {
     input.draftOrders = summarizeDraftOrders(src.draftOrders);

@@ -12,7 +12,7 @@
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { OperationOutcomeError } from '@prognos/contracts';
-import { fhirQueries, stageDuration } from '../metrics';
+import { fhirQueries, fhirQueryNotNeeded, stageDuration } from '../metrics';
 import { fhirGet, FhirQueryError, type FhirQueryFailure } from './fhir-client';
 import { hasUnsafePath, isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
 import { renderTemplate, TemplateError } from './render-template';
@@ -73,7 +73,10 @@ export async function gatherRecord(
   const base = request.fhirServer && isAllowedFhirServer(request.fhirServer, options.allowedFhirServers)
     ? normaliseBase(request.fhirServer) : null;
   const serverRefused = Boolean(request.fhirServer) && !base;
-  if (serverRefused) fhirQueries.inc({ outcome: 'refused' });
+  // A server that is not allowed counts as a refused query only when a query was needed: the CDS
+  // Hooks sandbox (and many EHRs) always send fhirServer, even with a complete prefetch.
+  let queryNeeded = false;
+  const refuseQuery = (): void => { queryNeeded = true; fhirQueries.inc({ outcome: 'refused' }); };
   const token = request.fhirAuthorization?.access_token;
 
   const get = async (url: URL, signal: AbortSignal): Promise<Resource | null> => {
@@ -111,7 +114,11 @@ export async function gatherRecord(
       if (out.length > options.maxResources) throw new KeyFailure('too_large');
       const next = page.link?.find((l) => l.relation === 'next')?.url;
       if (!next) return out;
-      if (!base) throw new KeyFailure('paged');
+      if (!base) {
+        if (serverRefused) refuseQuery(); else queryNeeded = true;
+        throw new KeyFailure('paged');
+      }
+      queryNeeded = true;
       let url: URL;
       try { url = new URL(next, `${base.href}/`); } catch { throw new KeyFailure('invalid'); }
       if (!isUnderBase(url, base) || hasUnsafePath(next)) { fhirQueries.inc({ outcome: 'refused' }); throw new KeyFailure('refused'); }
@@ -142,7 +149,11 @@ export async function gatherRecord(
   };
 
   const fetchKey = async (key: string): Promise<{ source: KeySource; resources: Resource[] }> => {
-    if (!base) throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
+    queryNeeded = true;
+    if (!base) {
+      if (serverRefused) refuseQuery();
+      throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
+    }
     let relative: string;
     try { relative = renderTemplate(descriptor.prefetch[key], request.context); } catch (e) {
       if (e instanceof TemplateError) throw new KeyFailure('template');
@@ -175,6 +186,7 @@ export async function gatherRecord(
   const keys = Object.keys(descriptor.prefetch);
   const settled = await Promise.allSettled(keys.map((k) => resolveKey(k)));
   for (const t of timers) clearTimeout(t);
+  if (request.fhirServer && !queryNeeded) fhirQueryNotNeeded.inc({ server: base ? 'allowed' : 'not_allowed' });
   const report: Record<string, KeyReport> = {};
   const byRef = new Map<string, Resource>();
   const anonymous: Resource[] = [];
