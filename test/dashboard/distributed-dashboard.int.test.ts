@@ -47,6 +47,8 @@ interface Summary {
   service: { mode: string };
 }
 
+const RESULT_SECRET = `result-secret-${'x'.repeat(24)}-${process.pid}`;
+
 describe('the dashboard in distributed mode aggregates the workers\' figures', () => {
   const queueName = uniqueQueueName();
   let worker: WorkerProcess;
@@ -58,12 +60,15 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
   beforeAll(async () => {
     const port = await freePort();
     worker = spawnWorker({
-      REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, WORKER_HEARTBEAT_MS: '300', SCORER_DEVICE: 'cpu',
+      REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, WORKER_HEARTBEAT_MS: '300', SCORER_DEVICE: 'cpu', SCORING_RESULT_SECRET: RESULT_SECRET,
       METRICS_HOST: '127.0.0.1', METRICS_PORT: String(port),
     });
     await waitFor(() => /worker metrics listening/.test(worker.output()), 30_000, 'the worker metrics server');
     workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
-    const config = httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, DASHBOARD_SAMPLE_MS: '300' });
+    // Development mode: open operator access without a credential (issue 14: only NODE_ENV
+    // development/test relaxes it; otherwise the dashboard API answers 403). Results are signed all
+    // the same (the heartbeat's metrics travel beside the signed results, not inside them).
+    const config = httpConfig({ NODE_ENV: 'development', SCORING_RESULT_SECRET: RESULT_SECRET, REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, DASHBOARD_SAMPLE_MS: '300' });
     scorer = await createQueueScorer(config, { catalog: catalog() });
     await waitFor(async () => (await scorer.workers()).length > 0, 20_000, 'a worker heartbeat');
     const cat = catalog();
@@ -88,11 +93,13 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
     const services = (await discover(url)).filter((s) => s.hook === 'patient-view');
     const patients = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 'healthy', 'af-hf'], 70);
     let answered = 0;
+    let cards = 0;
     for (const service of services) {
       for (const p of patients) {
         const res = await callHook(url, service.id, patientViewWithPrefetch(p.id, resolvePrefetch(service, p.id, p.resources)));
         expect(res.status).toBe(200);
         answered += 1;
+        cards += res.cards.length;
       }
     }
     // Records with no observations at all: the risk models lack their inputs (not computed).
@@ -103,6 +110,8 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
       expect(res.status).toBe(200);
     }
     expect(answered).toBeGreaterThan(0);
+    // Signed results were accepted (a refused result would answer no cards at all).
+    expect(cards).toBeGreaterThan(0);
     const fromWorker = parseMetrics(await (await fetch(workerMetricsUrl)).text());
     const rows = sumBy(fromWorker, 'prognos_inference_rows_total', 'model');
     const runs = sumBy(fromWorker, 'prognos_inference_runs_total', 'model');
