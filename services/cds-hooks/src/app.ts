@@ -10,7 +10,7 @@ import { notFound, type CdsServiceDescriptor, type ModelInfo, type ScoringEngine
 import { authenticate, type AuthMode, type CallingClient } from './auth/authenticate';
 import type { Config } from './config';
 import { MemoryCardRegistry, type CardRegistry } from './feedback/card-registry';
-import type { FeedbackStore } from './feedback/feedback-store';
+import type { FeedbackRecord, FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { MemoryShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { accessLog } from './http/access-log';
@@ -62,7 +62,7 @@ export function createApp(deps: AppDependencies): Express {
   const registry = new ServiceRegistry(deps.services);
   const cardRegistry = deps.cardRegistry
     ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
-  const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
+  const feedbackStore: FeedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
   const shownCards = deps.shownCards ?? new MemoryShownCardLog();
   const recentErrors = new RecentErrors();
   const lifecycle = deps.lifecycle ?? { draining: false };
@@ -124,7 +124,15 @@ export function createApp(deps: AppDependencies): Express {
     recentErrors: () => recentErrors.list(),
     analytics: {
       shown: (sinceMs) => shownCards.list(sinceMs),
-      feedback: () => (feedbackStore.records ? feedbackStore.records() : Promise.resolve([])),
+      // One outcome per card (issue 14): the Redis store looks up the shown cards' outcome slots
+      // (no stream read per refresh); the memory store returns its latest-per-card map.
+      feedback: async (shown) => {
+        if (feedbackStore.outcomesOf) {
+          const outcomes = await feedbackStore.outcomesOf(shown.map((c) => ({ issuer: c.issuer ?? '', tenant: c.tenant, cardUuid: c.uuid })));
+          return outcomes.filter((r): r is FeedbackRecord => r !== undefined);
+        }
+        return feedbackStore.records ? feedbackStore.records() : [];
+      },
     },
   }));
 

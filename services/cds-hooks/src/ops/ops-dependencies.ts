@@ -55,10 +55,13 @@ export interface OpsDependencies {
   workers?(): Promise<WorkerInfo[]>;
   /** The latest CDS Hooks errors (time, service, status, reason, issuer), newest first. */
   recentErrors?(): { time: string; service: string; status: number; reason: string; issuer: string }[];
-  /** Per-rule feedback analytics sources: cards shown since a time, feedback records. */
+  /**
+   * Per-rule feedback analytics sources: cards shown since a time, and the current outcome per card
+   * (one per card; given the cards shown, so that a store can look those up instead of reading all).
+   */
   analytics?: {
     shown(sinceMs: number): Promise<ShownCard[]>;
-    feedback(): Promise<FeedbackRecord[]>;
+    feedback(shown: readonly ShownCard[]): Promise<FeedbackRecord[]>;
   };
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;

@@ -36,12 +36,8 @@ export function ruleAnalyticsHandler(deps: OpsDependencies, csvPath: boolean) {
     const sinceMs = now - q.days * 86_400_000;
     const configured = (deps.config as { FEEDBACK_IGNORED_AFTER_H?: number }).FEEDBACK_IGNORED_AFTER_H ?? 24;
     const ignoredAfterMs = (q.ignoredAfterH ?? configured) * 3_600_000;
-    const [shown, feedback] = deps.analytics
-      ? await Promise.all([
-        withTimeout(deps.analytics.shown(sinceMs), READ_TIMEOUT_MS, 'shown-card log'),
-        withTimeout(deps.analytics.feedback(), READ_TIMEOUT_MS, 'feedback store'),
-      ])
-      : [[], []];
+    const shown = deps.analytics ? await withTimeout(deps.analytics.shown(sinceMs), READ_TIMEOUT_MS, 'shown-card log') : [];
+    const feedback = deps.analytics ? await withTimeout(deps.analytics.feedback(shown), READ_TIMEOUT_MS, 'feedback store') : [];
     const analytics = computeRuleAnalytics(shown, feedback, { now, sinceMs, ignoredAfterMs, bucket: q.bucket });
     res.setHeader('Cache-Control', 'no-store');
     if (csvPath || q.format === 'csv') {
