@@ -242,6 +242,13 @@ describeWithChromium('the card sandbox when CDS clients must send JWTs', () => {
     // Without a client JWT the EHR endpoint stays closed, and the relay needs the operator credential.
     expect((await fetch(`${app.url}/cds-services/ckd-progression`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await fetch(`${app.url}/api/sandbox/cds-services/ckd-progression`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    // The relay reads bodies with /cds-services' limits (MAX_JSON_DEPTH) and answers a bad hook
+    // request with a 4xx OperationOutcome, never a crash.
+    const relay = (body: string) => fetch(`${app.url}/api/sandbox/cds-services/ckd-progression`, { method: 'POST', headers: { ...basic, 'content-type': 'application/json' }, body });
+    expect((await relay(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`)).status).toBe(400);
+    const bad = await relay('{"hook":"order-sign"}');
+    expect([400, 404]).toContain(bad.status);
+    expect(((await bad.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     await context.close();
   });
 });

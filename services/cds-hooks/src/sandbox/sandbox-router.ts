@@ -17,6 +17,7 @@ import path from 'node:path';
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { operationOutcome } from '@prognos/contracts';
+import { limitJsonDepth } from '../http/limit-json-depth';
 import { requireOperator } from '../ops/operator-auth';
 import type { Config } from '../config';
 import { DRAFT_ORDERS, draftOrder } from './draft-orders';
@@ -36,7 +37,7 @@ const SANDBOX_CSP = [
 ].join('; ');
 
 export interface SandboxDependencies {
-  config: Pick<Config, 'NODE_ENV' | 'OPERATOR_TOKEN' | 'OPERATOR_BASIC' | 'BODY_LIMIT' | 'SANDBOX_ENABLED' | 'SANDBOX_SYNTHEA_DIR'>;
+  config: Pick<Config, 'NODE_ENV' | 'OPERATOR_TOKEN' | 'OPERATOR_BASIC' | 'BODY_LIMIT' | 'MAX_JSON_DEPTH' | 'SANDBOX_ENABLED' | 'SANDBOX_SYNTHEA_DIR'>;
   services: readonly CdsServiceDescriptor[];
   samples?: SamplePatients;
   /** 'jwt' when CDS clients must send JWTs: the page then uses the relay. */
@@ -124,7 +125,10 @@ export function createSandboxRouter(deps: SandboxDependencies): Router {
       prefetch: resolvePrefetch(service.prefetch, context, record.resources),
     });
   });
-  const json = express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/fhir+json'] });
+  // The relay reads bodies as /cds-services does: same size and nesting limits (issue 14).
+  const parse = express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/fhir+json'] });
+  const depth = limitJsonDepth(deps.config.MAX_JSON_DEPTH);
+  const json: RequestHandler = (req, res, next) => parse(req, res, (e?: unknown) => (e ? next(e) : depth(req, res, next)));
   router.post('/api/sandbox/cds-services/:id', operator, headers, json, async (req, res) => {
     const id = String(req.params.id);
     if (!deps.services.some((s) => s.id === id)) { outcome(res, 404, 'not-found', 'Unknown CDS service'); return; }
