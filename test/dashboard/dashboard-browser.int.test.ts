@@ -46,6 +46,11 @@ interface Sent {
   accepted: number;
   overridden: number;
   overrideReasons: Map<string, number>;
+  fhirNotNeeded: number;
+  fhirRefused: number;
+  refusedBeforeHook: number;
+  /** Required prefetch keys of the call made without prefetch (its 412 names them). */
+  missingKeys: string[];
 }
 
 const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
@@ -53,7 +58,7 @@ const count = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?
 describeWithChromium('the operations dashboard in Chromium', () => {
   let app: RunningPrognos;
   let browser: Browser;
-  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map() };
+  const sent: Sent = { calls: new Map(), cards: new Map(), accepted: 0, overridden: 0, overrideReasons: new Map(), fhirNotNeeded: 0, fhirRefused: 0, refusedBeforeHook: 0, missingKeys: [] };
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -62,6 +67,8 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       OPERATOR_BASIC: `${OPERATOR.username}:${OPERATOR.password}`,
       DASHBOARD_SAMPLE_MS: '400',
       DASHBOARD_REFRESH_MS: '500',
+      // A 1 s quantile window: an idle second later, the latency lines must show a gap.
+      DASHBOARD_WINDOW_S: '1',
     });
     const services = (await discover(app.url)).filter((s) => s.hook === 'patient-view');
     const patients = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'healthy']);
@@ -81,6 +88,62 @@ describeWithChromium('the operations dashboard in Chromium', () => {
           }
         }
       }
+    }
+    // The EHR's fhirServer is not on the allowlist (development mode, DEV_FHIR_SERVERS empty).
+    // Two calls with a complete prefetch need no query: "not needed", never "refused".
+    const fhirServer = 'https://ehr.example.test/fhir';
+    const svc0 = services[0]!;
+    const p0 = patients[0]!;
+    for (let i = 0; i < 2; i++) {
+      const { status, cards } = await callHook(app.url, svc0.id,
+        { ...patientViewWithPrefetch(p0.id, resolvePrefetch(svc0, p0.id, p0.resources)), fhirServer });
+      expect(status).toBe(200);
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      sent.calls.get(svc0.id)!.total += 1;
+      sent.calls.get(svc0.id)!.ok += 1;
+      sent.fhirNotNeeded += 1;
+    }
+    // One call without prefetch: every key needed a query, and each was refused.
+    {
+      const { status, cards } = await callHook(app.url, svc0.id, { ...patientViewWithPrefetch(p0.id, {}), fhirServer });
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      const c = sent.calls.get(svc0.id)!;
+      c.total += 1;
+      if (status === 200) c.ok += 1; else c.clientErrors += 1;
+      sent.fhirRefused += Object.keys(svc0.prefetch ?? {}).length;
+      expect(status).toBe(412);
+    }
+    // One record with an impossible HbA1c (55 %, plausible range 3.5-20 %): an implausible_value
+    // exclusion the data-quality drill-down must show under hba1c / %.
+    {
+      const bad = {
+        resourceType: 'Observation', id: `bad-hba1c-${randomUUID()}`, status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c' }] },
+        subject: { reference: `Patient/${p0.id}` }, effectiveDateTime: new Date(Date.now() - 86_400_000).toISOString(),
+        valueQuantity: { value: 55, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+      };
+      const prefetch = resolvePrefetch(svc0, p0.id, p0.resources);
+      for (const v of Object.values(prefetch)) {
+        const b = v as { resourceType?: string; entry?: unknown[] } | null;
+        if (b?.resourceType === 'Bundle') b.entry = [...(b.entry ?? []), { resource: bad, search: { mode: 'match' } }];
+      }
+      const { status, cards } = await callHook(app.url, svc0.id, patientViewWithPrefetch(p0.id, prefetch));
+      expect(status).toBe(200);
+      for (const card of cards) count(sent.cards, `${svc0.id}|${card.indicator}`);
+      sent.calls.get(svc0.id)!.total += 1;
+      sent.calls.get(svc0.id)!.ok += 1;
+    }
+    // A body that is not JSON (415) and one over BODY_LIMIT (413): refused before the hook runs.
+    {
+      const r415 = await fetch(`${app.url}/cds-services/${svc0.id}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+      expect(r415.status).toBe(415);
+      await r415.arrayBuffer();
+      const r413 = await fetch(`${app.url}/cds-services/${svc0.id}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) }),
+      });
+      expect(r413.status).toBe(413);
+      await r413.arrayBuffer();
+      sent.refusedBeforeHook = 2;
     }
     // Three malformed calls (no hookInstance): 400s the dashboard must count as errors.
     const bad = services[0]!.id;
@@ -131,6 +194,23 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect((await page.request.get(`${app.url}/api/dashboard/summary`)).status()).toBe(401);
       await context.close();
     }
+  });
+
+  it('works when opened with the basic-auth credentials in the URL', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const url = new URL(`${app.url}/dashboard`);
+    url.username = OPERATOR.username;
+    url.password = OPERATOR.password;
+    const res = await page.goto(url.href);
+    expect(res?.status()).toBe(200);
+    await page.waitForFunction(() => Number((document.querySelector('body') as unknown as { getAttribute(n: string): string }).getAttribute('data-refreshes')) > 0, undefined, { timeout: 15_000 });
+    expect(await page.getByTestId('fetch-error').isVisible()).toBe(false);
+    expect(Number(await page.getByTestId('kpi-requests').textContent())).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   describe('with the operator credential', () => {
@@ -218,7 +298,8 @@ describeWithChromium('the operations dashboard in Chromium', () => {
         const chart = window.Chart.getChart(document.querySelector('canvas[data-stage="total"]'))!;
         return chart.data.datasets.map((d) => ({ label: d.label, last: d.data.filter((v) => v !== null).at(-1) ?? null }));
       });
-      expect(quantiles.map((q) => q.label)).toEqual(['p50', 'p95', 'p99']);
+      expect(quantiles.map((q) => q.label)).toEqual(['p50', 'p95', 'p99', 'spec ~500 ms', `deadline ${app.config.HOOK_DEADLINE_MS} ms`]);
+      expect(quantiles.slice(3).map((q) => q.last)).toEqual([500, app.config.HOOK_DEADLINE_MS]);
       const [p50, p95, p99] = quantiles.map((q) => q.last as number);
       expect(p50).toBeGreaterThan(0);
       expect(p95).toBeGreaterThanOrEqual(p50!);
@@ -248,6 +329,115 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       const res = await page.request.get(new URL(await link.getAttribute('href') as string, page.url()).toString());
       expect(res.status()).toBe(200);
       expect(await res.text()).toContain('Trained on synthetic data, not validated for clinical use.');
+    });
+
+    it('draws card indicators in the conventional colours (info blue, warning amber, critical red), with a legend', async () => {
+      const colours = await page.evaluate(() => Object.fromEntries(window.Chart.getChart(document.getElementById('cards-chart'))!
+        .data.datasets.map((d) => [d.label, (d as unknown as { backgroundColor: string }).backgroundColor])));
+      const expected: Record<string, string> = { info: '#1f6feb', warning: '#d4a017', critical: '#cf222e' };
+      const indicators = new Set([...sent.cards.keys()].map((k) => k.split('|')[1]!));
+      expect(indicators.size).toBeGreaterThan(0);
+      for (const ind of indicators) expect(colours[ind]).toBe(expected[ind]);
+      const legend = page.getByTestId('indicator-legend');
+      expect(await legend.isVisible()).toBe(true);
+      expect((await legend.textContent())!.replace(/\s+/g, ' ').trim()).toBe('critical warning info');
+      const swatch = await page.evaluate(() => {
+        const el = document.querySelector('[data-testid="indicator-legend"] .ind-critical') as unknown as object;
+        return (globalThis as unknown as { getComputedStyle(e: object): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+      });
+      expect(swatch).toBe('rgb(207, 34, 46)');
+    });
+
+    it('counts a refused FHIR server only when a query was needed, and "not needed" apart', async () => {
+      expect(await text('fhir-not-needed-not_allowed')).toBe(String(sent.fhirNotNeeded));
+      expect(await text('fhir-queries-refused')).toBe(String(sent.fhirRefused));
+    });
+
+    it('drills a data-quality reason down to concept and unit', async () => {
+      expect(await page.getByTestId('dq-detail').isVisible()).toBe(false);
+      await page.getByTestId('dq-table').getByRole('button', { name: 'implausible_value' }).click();
+      expect(await page.getByTestId('dq-detail').isVisible()).toBe(true);
+      const n = Number(await text('dq-detail-implausible_value-hba1c-%'));
+      expect(n).toBeGreaterThanOrEqual(1);
+      // The drill-down adds up to the reason's total.
+      const cells = await page.getByTestId('dq-detail-table').locator('td.num').allTextContents();
+      const sum = cells.reduce((a, c) => a + Number(c.replace(/,/g, '')), 0);
+      expect(String(sum)).toBe((await text('dq-implausible_value'))!.replace(/,/g, ''));
+    });
+
+    it('shows an idle gap in the latency lines as a gap', async () => {
+      await page.waitForFunction(() => {
+        const chart = window.Chart.getChart(document.querySelector('canvas[data-stage="total"]'));
+        const data = chart?.data.datasets[0]?.data ?? [];
+        const firstValue = data.findIndex((v) => v !== null);
+        return firstValue >= 0 && data.slice(firstValue).some((v) => v === null);
+      }, undefined, { timeout: 15_000 });
+      const spanGaps = await page.evaluate(() => (window.Chart.getChart(document.querySelector('canvas[data-stage="total"]')) as unknown as { options: { spanGaps: boolean } }).options.spanGaps);
+      expect(spanGaps).toBe(false);
+    });
+
+    it('shows per-rule feedback analytics that add up to the cards and feedback sent, with CSV and JSON exports', async () => {
+      const auth = { authorization: `Basic ${Buffer.from(`${OPERATOR.username}:${OPERATOR.password}`).toString('base64')}` };
+      const json = await (await fetch(`${app.url}/api/feedback/rules`, { headers: auth })).json() as {
+        rules: { kind: string; shown: number; accepted: number; overridden: number; acceptanceCi: [number, number] | null }[];
+      };
+      const sum = (k: 'shown' | 'accepted' | 'overridden') => json.rules.reduce((n, r) => n + r[k], 0);
+      expect(sum('shown')).toBe([...sent.cards.values()].reduce((a, b) => a + b, 0));
+      expect(sum('accepted')).toBe(sent.accepted);
+      expect(sum('overridden')).toBe(sent.overridden);
+      for (const r of json.rules) {
+        expect(await text(`rule-shown-${r.kind}`)).toBe(String(r.shown));
+        expect(await text(`rule-accepted-${r.kind}`)).toBe(String(r.accepted));
+        expect(await text(`rule-overridden-${r.kind}`)).toBe(String(r.overridden));
+      }
+      const csv = await fetch(`${app.url}/api/feedback/rules.csv`, { headers: auth });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = (await csv.text()).trim().split('\r\n');
+      expect(lines).toHaveLength(json.rules.length + 1);
+      expect((await fetch(`${app.url}/api/feedback/rules.csv`)).status).toBe(401);
+      expect((await fetch(`${app.url}/api/feedback/rules?days=abc`, { headers: auth })).status).toBe(400);
+    });
+
+    it('shows errors by status and reason (412 by missing key, 413, 415, 400) and the latest errors without patient data', async () => {
+      const rows = await page.getByTestId('errors-table').locator('tbody tr').allTextContents();
+      const joined = rows.join('\n');
+      expect(joined).toMatch(/^412missing prefetch /m);
+      expect(joined).toMatch(/^413too-costly/m);
+      expect(joined).toMatch(/^415not-supported/m);
+      expect(joined).toMatch(/^400(required|invalid) hookInstance/m);
+      const recent = await page.getByTestId('recent-errors-table').locator('tbody').textContent();
+      const patientIds = syntheticPatients(['ckd-g3b-a3-t2d', 'ckd-g4-a3', 't2d-ckd-g3a', 'af-hf', 'healthy']).map((p) => p.id);
+      for (const id of patientIds) expect(recent).not.toContain(id);
+      expect(await page.getByTestId('recent-errors-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(6);
+    });
+
+    it('draws the request rate and the error percentage over time', async () => {
+      const sums = await page.evaluate(() => window.Chart.getChart(document.getElementById('rate-chart'))!.data.datasets
+        .map((d) => ({ label: d.label, values: d.data.filter((v) => v !== null).length })));
+      expect(sums.map((d) => d.label)).toEqual(['calls / s', 'errors %']);
+      expect(sums[1]!.values).toBeGreaterThan(0);
+    });
+
+    it('shows traffic and feedback per calling client', async () => {
+      const calls = [...sent.calls.values()].reduce((a, c) => a + c.total, 0) + sent.refusedBeforeHook;
+      expect(await text('client-hooks-development')).toBe(String(calls));
+      expect(await text('client-accepted-development')).toBe(String(sent.accepted));
+      expect(await text('client-overridden-development')).toBe(String(sent.overridden));
+    });
+
+    it('shows process health: CPU, memory, event-loop delay, uptime, version and commit', async () => {
+      expect(await text('process-cpu')).toMatch(/^\d+\.\d % of a core$/);
+      expect(await text('process-rss')).toMatch(/^\d+\.\d MiB$/);
+      expect(await text('process-loop-delay')).toMatch(/ms/);
+      expect(await text('process-version')).toMatch(/^0\.1\.0 · Node v\d+/);
+      expect(await text('process-commit')).toMatch(/^[0-9a-f]{12}$/);
+      expect(await page.getByTestId('panel-redis').isVisible()).toBe(false); // embedded mode
+    });
+
+    it('loads the chosen time range', async () => {
+      const asked = page.waitForRequest((r) => r.url().includes('api/dashboard/timeseries?minutes=5'));
+      await page.getByTestId('time-range').selectOption('5');
+      await asked;
     });
 
     it('runs under its CSP without a script error', () => {

@@ -134,6 +134,13 @@ describe('/metrics after known traffic', () => {
     expect(delta('prognos_jwt_rejections_total', { reason: 'aud' })).toBe(2);
     expect(delta('prognos_jwt_rejections_total', { reason: 'replay' })).toBe(1);
     expect(delta('prognos_jwt_rejections_total', {})).toBe(9);
+    // The error log names the cause of each 401 and who is unknown (no client before the JWT is verified).
+    expect(delta('prognos_http_errors_total', { service: SERVICE, status: '401', reason: 'jwt missing' })).toBe(3);
+    expect(delta('prognos_http_errors_total', { service: SERVICE, status: '401', reason: 'jwt signature' })).toBe(2);
+    expect(delta('prognos_http_errors_total', { service: SERVICE, status: '401', reason: 'jwt replay' })).toBe(1);
+    expect(delta('prognos_client_requests_total', { issuer: 'unauthenticated', outcome: 'error' })).toBe(9);
+    expect(delta('prognos_client_requests_total', { issuer: ISS, kind: 'hook', outcome: 'ok' })).toBe(6);
+    expect(delta('prognos_client_feedback_total', { issuer: ISS, outcome: 'accepted' })).toBe(2);
     expect(delta('prognos_feedback_total', { service: SERVICE, outcome: 'accepted' })).toBe(2);
     expect(delta('prognos_feedback_total', { service: SERVICE, outcome: 'overridden' })).toBe(1);
     expect(delta('prognos_feedback_override_reasons_total', { service: SERVICE, reason })).toBe(1);

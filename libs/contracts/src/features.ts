@@ -301,4 +301,10 @@ export interface DataQualityReport {
    * eGFR labelled 'mL/min' read as mL/min/{1.73_m2}). Absent when nothing was corrected.
    */
   corrected?: Record<string, number>;
+  /**
+   * Value-level exclusions by `reason|concept|unit` (e.g. 'implausible_value|hba1c|%'): the
+   * operators' drill-down. Units are bounded labels, never free text. Stays on the HTTP side: it is
+   * not part of the scoring input.
+   */
+  excludedByConcept?: Record<string, number>;
 }

@@ -18,10 +18,35 @@ export interface ObservationTally {
   excluded: Record<string, number>;
   corrected: Record<string, number>;
   used: number;
+  /**
+   * Value-level exclusions by `reason|concept|unit` (operators drill into "implausible_value" by
+   * concept and unit). The unit is a label from {@link unitLabel}: never free text from the record.
+   */
+  excludedByConcept?: Record<string, number>;
 }
 
 export function bump(counts: Record<string, number>, reason: string, n = 1): void {
   counts[reason] = (counts[reason] ?? 0) + n;
+}
+
+/** Longest unit string kept as a label; longer ones (and any with unusual characters) become 'other'. */
+const MAX_UNIT_LABEL = 24;
+const UNIT_LABEL_CHARS = /^[A-Za-z0-9/\[\]{}%._*^'-]+$/;
+
+/**
+ * A bounded, non-identifying label for the unit a value came in: the resolved UCUM code when the
+ * unit was understood, 'none' when absent, 'unrecognised' when not a unit we can read (free text
+ * in Quantity.unit could carry anything), 'other' when too long or with unusual characters.
+ */
+export function unitLabel(unit: string | undefined, resolvedUcum?: string): string {
+  if (resolvedUcum !== undefined) return resolvedUcum.length <= MAX_UNIT_LABEL ? resolvedUcum : 'other';
+  if (unit === undefined || unit === '') return 'none';
+  return unit.length <= MAX_UNIT_LABEL && UNIT_LABEL_CHARS.test(unit) ? unit : 'other';
+}
+
+function bumpDetail(tally: ObservationTally, reason: string, concept: string, unit: string): void {
+  bump(tally.excluded, reason);
+  bump((tally.excludedByConcept ??= {}), `${reason}|${concept}|${unit}`);
 }
 
 export function emptySeries(): Record<ObservationConcept, SeriesPoint[]> {
@@ -96,13 +121,17 @@ export function extractObservations(
   const addValue = (concept: ObservationConcept, quantity: unknown, t: number, date: string, display: string | undefined, loinc?: string): boolean => {
     const q = asObject(quantity);
     const raw = q ? asFiniteNumber(q.value) : undefined;
-    if (!q || raw === undefined) { bump(tally.excluded, 'no_value'); return false; }
+    if (!q || raw === undefined) { bumpDetail(tally, 'no_value', concept, 'none'); return false; }
     const code = asString(q.code);
     const unit = code !== undefined && (q.system === UCUM_SYSTEM || q.system === undefined) ? code : (asString(q.unit) ?? code);
     const conv = toCanonical(concept, raw, unit);
-    if (!conv.ok) { bump(tally.excluded, conv.reason); return false; }
+    if (!conv.ok) {
+      // An unknown unit is not echoed (it may be free text); an incompatible one is a valid UCUM code.
+      bumpDetail(tally, conv.reason, concept, conv.reason === 'unknown_unit' ? (unit ? 'unrecognised' : 'none') : unitLabel(unit));
+      return false;
+    }
     const spec = CONCEPT_UNITS[concept];
-    if (!(conv.value >= spec.min && conv.value <= spec.max)) { bump(tally.excluded, 'implausible_value'); return false; }
+    if (!(conv.value >= spec.min && conv.value <= spec.max)) { bumpDetail(tally, 'implausible_value', concept, unitLabel(unit, conv.ucum)); return false; }
     const point: SeriesPoint = { t, value: conv.value, date, derivation: concept === 'egfr_reported' ? 'reported' : 'measured' };
     // Counted after duplicate removal, so a defect is counted once per kept value.
     if (conv.flag) point.corrected = conv.flag;
@@ -212,7 +241,10 @@ export function buildEgfrSeries(
     const egfr = ckdEpi2021(cr.value, age, patient.sex);
     if (!Number.isFinite(egfr)) { bump(tally.excluded, 'egfr_not_computable'); continue; }
     // Same plausibility bounds as a reported eGFR (an extreme but plausible creatinine can still yield one).
-    if (egfr < CONCEPT_UNITS.egfr_reported.min || egfr > CONCEPT_UNITS.egfr_reported.max) { bump(tally.excluded, 'implausible_value'); continue; }
+    if (egfr < CONCEPT_UNITS.egfr_reported.min || egfr > CONCEPT_UNITS.egfr_reported.max) {
+      bumpDetail(tally, 'implausible_value', 'egfr_computed', CONCEPT_UNITS.egfr_reported.unit);
+      continue;
+    }
     creatinineDays.add(Math.floor(cr.t / MS_PER_DAY));
     out.push({ t: cr.t, value: egfr, date: cr.date, display: 'eGFR CKD-EPI 2021 (computed from creatinine)', derivation: 'computed', basis: cr });
   }

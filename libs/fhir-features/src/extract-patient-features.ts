@@ -51,6 +51,7 @@ export function extractPatientFeatures(record: unknown, asOf: Date, options: Ext
   const safety = extractSafetyFacts(collected, safeAsOf, tally);
   const dataQuality: PatientFeatures['dataQuality'] = { resourcesSeen: collected.seen, resourcesUsed: tally.used, excluded: tally.excluded };
   if (Object.keys(tally.corrected).length > 0) dataQuality.corrected = tally.corrected;
+  if (tally.excludedByConcept) dataQuality.excludedByConcept = tally.excludedByConcept;
   return {
     asOf: new Date(asOfMs),
     options: opts,

@@ -6,12 +6,13 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/contracts';
-import { authenticate, type AuthMode } from './auth/authenticate';
+import { notFound, type CdsServiceDescriptor, type ModelInfo, type ScoringEngine } from '@prognos/contracts';
+import { authenticate, type AuthMode, type CallingClient } from './auth/authenticate';
 import type { Config } from './config';
 import { MemoryCardRegistry, type CardRegistry } from './feedback/card-registry';
-import type { FeedbackStore } from './feedback/feedback-store';
+import type { FeedbackRecord, FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
+import { MemoryShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { accessLog } from './http/access-log';
 import { clientLimits } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
@@ -22,6 +23,10 @@ import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
 import { createModelCardRoutes } from './http/model-card-routes';
 import { ModelDrift } from './ops/model-drift';
+import { createSandboxRouter, SANDBOX_CLIENT_ISSUER } from './sandbox/sandbox-router';
+import { cdsTrafficLog, RecentErrors } from './ops/cds-traffic-log';
+import { runHook } from './pipeline/run-hook';
+import { recordFeedback } from './feedback/record-feedback';
 import type { OpsDependencies } from './ops/ops-dependencies';
 import { ServiceRegistry } from './service-registry';
 
@@ -38,6 +43,8 @@ export interface AppDependencies {
   cardRegistry?: CardRegistry;
   /** @defaultValue in-memory */
   feedbackStore?: FeedbackStore;
+  /** Cards shown, for the per-rule analytics. @defaultValue in-memory */
+  shownCards?: ShownCardLog;
   models?: () => ModelInfo[];
   executionProvider?: () => string;
   /** More readiness checks (e.g. Redis in distributed mode). */
@@ -59,7 +66,9 @@ export function createApp(deps: AppDependencies): Express {
   const registry = new ServiceRegistry(deps.services);
   const cardRegistry = deps.cardRegistry
     ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
-  const feedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
+  const feedbackStore: FeedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
+  const shownCards = deps.shownCards ?? new MemoryShownCardLog();
+  const recentErrors = new RecentErrors();
   const lifecycle = deps.lifecycle ?? { draining: false };
   const drift = new ModelDrift(() => deps.models?.() ?? []);
 
@@ -119,16 +128,48 @@ export function createApp(deps: AppDependencies): Express {
     workers: deps.workers,
     drift,
     modelCards: [...(deps.modelCards ?? new Map()).keys()],
+    recentErrors: () => recentErrors.list(),
+    analytics: {
+      shown: (sinceMs) => shownCards.list(sinceMs),
+      // One outcome per card (issue 14): the Redis store looks up the shown cards' outcome slots
+      // (no stream read per refresh); the memory store returns its latest-per-card map.
+      feedback: async (shown) => {
+        if (feedbackStore.outcomesOf) {
+          const outcomes = await feedbackStore.outcomesOf(shown.map((c) => ({ issuer: c.issuer ?? '', tenant: c.tenant, cardUuid: c.uuid })));
+          return outcomes.filter((r): r is FeedbackRecord => r !== undefined);
+        }
+        return feedbackStore.records ? feedbackStore.records() : [];
+      },
+    },
   }));
 
   app.use(createModelCardRoutes(deps.modelCards ?? new Map()));
 
+  const hookDeps = { config, engine: deps.engine, logger, cardRegistry, shownCards, now: deps.now, drift };
+  // The relay's calling client: its cards are issued to it and its feedback comes from it, so the
+  // per-client card ownership check (record-feedback.ts) accepts the sandbox's own feedback only.
+  const sandboxClient: CallingClient = { iss: SANDBOX_CLIENT_ISSUER, fhirServers: [] };
+  app.use(createSandboxRouter({
+    config, services: deps.services, authMode: deps.auth.kind,
+    relay: {
+      hook: (id, body) => {
+        const descriptor = registry.find(id, (body as { hook?: unknown } | undefined)?.hook);
+        if (!descriptor) throw notFound('Unknown CDS service for this hook');
+        return runHook(descriptor, body, sandboxClient, hookDeps);
+      },
+      feedback: async (id, body) => {
+        await recordFeedback(id, body, sandboxClient, { cardRegistry, feedbackStore, now: deps.now });
+      },
+    },
+  }));
+
+  app.use('/cds-services', cdsTrafficLog(recentErrors, (id) => registry.has(id)));
   app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   }), limitJsonDepth(config.MAX_JSON_DEPTH));
   app.use(createCdsRoutes({
-    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now, drift,
+    config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, shownCards, now: deps.now, drift,
   }));
 
   app.use(notFoundHandler);

@@ -89,6 +89,16 @@ export const configSchema = z.object({
   FEEDBACK_STREAM_MAXLEN: z.coerce.number().int().min(1000).default(1_000_000),
   /** Feedback items held in memory while Redis is unreachable (oldest dropped beyond). @defaultValue 100000 */
   FEEDBACK_BUFFER_MAX: z.coerce.number().int().min(10).default(100_000),
+  /** Hours after which a shown card without feedback counts as ignored in the per-rule analytics. @defaultValue 24 */
+  FEEDBACK_IGNORED_AFTER_H: z.coerce.number().min(0.01).max(24 * 90).default(24),
+  /** Redis stream of cards shown (per-rule analytics) in distributed mode. @defaultValue 'prognos:cards-shown' */
+  SHOWN_CARDS_STREAM_KEY: z.string().min(1).default('prognos:cards-shown'),
+  /** Serve the card sandbox at /sandbox (operator credential). @defaultValue true, false when NODE_ENV=production */
+  SANDBOX_ENABLED: bool.optional(),
+  /** Folder of Synthea R4 bundles offered as sandbox patients. @defaultValue ../shared/data/synthea-r4 next to the repository, when present */
+  SANDBOX_SYNTHEA_DIR: z.string().optional(),
+  /** Commit the build came from, shown on the dashboard. @defaultValue read from .git when present */
+  BUILD_COMMIT: z.string().max(64).optional(),
   /** Grace period for in-flight requests on SIGTERM/SIGINT, ms. @defaultValue 10000 */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   /** Largest nesting depth of a JSON request body (400 beyond). @defaultValue 64 */

@@ -16,6 +16,7 @@ import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { RedisFeedbackStore } from './feedback/redis-feedback-store';
 import { createHttpServer } from './http/create-server';
+import { MemoryShownCardLog, RedisShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { createLogger, type Logger } from './logger';
 
 interface Engine {
@@ -62,6 +63,7 @@ export async function main(): Promise<Server> {
   let replayCache: ReplayCache = new MemoryReplayCache(Date.now, config.REPLAY_CACHE_MAX_PER_ISSUER);
   let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   let feedbackStore: FeedbackStore = new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
+  let shownCards: ShownCardLog = new MemoryShownCardLog();
   if (config.REDIS_URL) {
     // Fail fast per command: the feedback store buffers, the replay cache falls back locally.
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -72,12 +74,13 @@ export async function main(): Promise<Server> {
       streamKey: config.FEEDBACK_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN, bufferMax: config.FEEDBACK_BUFFER_MAX, logger,
       cardTtlS: config.CARD_REGISTRY_TTL_S,
     });
+    shownCards = new RedisShownCardLog(redis, { streamKey: config.SHOWN_CARDS_STREAM_KEY, maxLen: config.FEEDBACK_STREAM_MAXLEN });
   }
   const auth = createAuthMode(config, logger, replayCache);
   const { engine, services, models, executionProvider } = await createEngine(config, logger);
   const lifecycle = { draining: false };
   const app = createApp({
-    config, logger, engine, services, auth, cardRegistry, feedbackStore, models, executionProvider, lifecycle,
+    config, logger, engine, services, auth, cardRegistry, feedbackStore, shownCards, models, executionProvider, lifecycle,
     queue: engine.queue, workers: engine.workers,
     modelCards: (() => { const sc = loadScorerConfig(); return learnedModelCards(sc.MODELS_DIR, sc.CUSTOM_MODELS_DIR); })(),
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,

@@ -76,8 +76,18 @@ export const jwtRejections = getOrCreateMetric('prognos_jwt_rejections_total', (
 
 export const fhirQueries = getOrCreateMetric('prognos_fhir_queries_total', () => new client.Counter({
   name: 'prognos_fhir_queries_total',
-  help: 'Queries to the EHR FHIR server by outcome (ok, timeout, http_error, invalid, refused)',
+  help: 'Queries to the EHR FHIR server by outcome (ok, timeout, http_error, invalid, too_large, refused: needed but the server is not allowed)',
   labelNames: ['outcome'] as const,
+}));
+
+/**
+ * Hook calls that carried a fhirServer but needed no query (the prefetch was complete), by whether
+ * that server is on the client's allowlist. Counted per call, not per query: no query was made.
+ */
+export const fhirQueryNotNeeded = getOrCreateMetric('prognos_fhir_query_not_needed_total', () => new client.Counter({
+  name: 'prognos_fhir_query_not_needed_total',
+  help: 'Hook calls that carried a fhirServer but needed no FHIR query (complete prefetch), by server allowed / not_allowed',
+  labelNames: ['server'] as const,
 }));
 
 /** Cards (or their parts) removed before sending because they failed the CDS Hooks card rules. */

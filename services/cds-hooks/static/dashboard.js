@@ -7,11 +7,23 @@
 (function () {
   'use strict';
 
-  var PALETTE = ['#2457a6', '#d9822b', '#1d7a46', '#8e44ad', '#b3261e', '#0f8b8d', '#7a5c00', '#c2185b', '#546e7a'];
+  // Series colours. Red, amber and green are kept out: they mean critical, warning and OK.
+  var PALETTE = ['#2457a6', '#8e44ad', '#0f8b8d', '#546e7a', '#c2185b', '#6d4c41', '#3949ab', '#00838f', '#7b1fa2'];
+  /** The conventional CDS card indicator colours (CDS Hooks sandbox, EHR alert banners). */
+  var INDICATOR_COLORS = { info: '#1f6feb', warning: '#d4a017', critical: '#cf222e' };
+  var INDICATOR_ORDER = ['critical', 'warning', 'info'];
   var QUANTILE_COLORS = { p50: '#2457a6', p95: '#d9822b', p99: '#b3261e' };
   var state = { refreshMs: 5000, timer: null, refreshes: 0 };
 
   function $(id) { return document.getElementById(id); }
+  /**
+   * Absolute request URL for `relative` (e.g. 'api/dashboard/summary'), built from location.origin
+   * and the page path: a page opened as https://user:pass@host/dashboard has the credentials in its
+   * base URL, and fetch() refuses any URL resolved against it ("Request cannot be constructed from a
+   * URL that includes credentials"). The browser still sends the basic-auth header it was given.
+   */
+  function apiUrl(relative) { return new URL(relative, location.origin + location.pathname).href; }
+  function indicatorColor(ind) { return INDICATOR_COLORS[ind] || '#6b7785'; }
   function fmtInt(n) { return n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'); }
   function fmtMs(n) { return n === null || n === undefined ? '–' : (n < 10 ? n.toFixed(2) : n.toFixed(1)) + ' ms'; }
   function fmtRate(r) { return r === null || r === undefined ? '–' : (r * 100).toFixed(1) + ' %'; }
@@ -38,7 +50,22 @@
       if (row.testid) tr.setAttribute('data-testid', row.testid);
       row.cells.forEach(function (cell) {
         var td = document.createElement('td');
-        td.textContent = cell.text;
+        if (cell.indicator) {
+          var badge = document.createElement('span');
+          badge.className = 'badge ind-' + cell.indicator;
+          badge.textContent = cell.text;
+          td.appendChild(badge);
+        } else if (cell.onClick) {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'link';
+          button.textContent = cell.text;
+          if (cell.pressed !== undefined) button.setAttribute('aria-pressed', String(cell.pressed));
+          button.addEventListener('click', cell.onClick);
+          td.appendChild(button);
+        } else {
+          td.textContent = cell.text;
+        }
         if (cell.testid) td.setAttribute('data-testid', cell.testid);
         if (cell.num) td.className = 'num';
         if (cell.title) td.title = cell.title;
@@ -68,7 +95,8 @@
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      spanGaps: true,
+      // An interval without observations is a gap, not a straight line to the next value.
+      spanGaps: false,
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
       scales: {
@@ -76,6 +104,110 @@
         y: { beginAtZero: beginAtZero !== false, title: { display: Boolean(yTitle), text: yTitle } },
       },
     };
+  }
+
+  /** Request rate (calls/s, all services) and error percentage per interval. */
+  function renderRate(s, series) {
+    var sec = series.intervalMs / 1000;
+    var labels = series.points.map(function (p) { return fmtTime(p.t); });
+    var rate = [], errPct = [];
+    series.points.forEach(function (p) {
+      var req = 0, err = 0;
+      Object.keys(p.traffic).forEach(function (k) { req += p.traffic[k].requests; err += p.traffic[k].errors; });
+      rate.push(Math.round((req / sec) * 100) / 100);
+      // No call in the interval: the error percentage is unknown (a gap), not 0 %.
+      errPct.push(req > 0 ? Math.round((err / req) * 1000) / 10 : null);
+    });
+    upsertChart($('rate-chart'), {
+      type: 'line',
+      data: { labels: labels, datasets: [
+        { label: 'calls / s', data: rate, yAxisID: 'y', borderColor: '#2457a6', backgroundColor: '#2457a6', borderWidth: 2, pointRadius: 0 },
+        { label: 'errors %', data: errPct, yAxisID: 'y1', borderColor: '#cf222e', backgroundColor: '#cf222e', borderWidth: 2, pointRadius: 0 },
+      ] },
+      options: (function () {
+        var o = lineOptions('calls / s');
+        o.scales.y1 = { position: 'right', min: 0, max: 100, title: { display: true, text: 'errors %' }, grid: { drawOnChartArea: false } };
+        return o;
+      })(),
+    });
+  }
+
+  function renderErrors(s) {
+    fillTable('errors-table', s.errors.map(function (e) {
+      return { cells: [
+        { text: e.status }, { text: e.reason }, { text: e.service },
+        { text: fmtInt(e.count), testid: 'errors-' + e.status + '-' + e.reason, num: true },
+      ] };
+    }), 'No error', 4);
+    fillTable('recent-errors-table', s.recentErrors.slice(0, 20).map(function (e, i) {
+      return { testid: 'recent-error-' + i, cells: [
+        { text: fmtTime(Date.parse(e.time)) }, { text: e.service }, { text: String(e.status) }, { text: e.reason }, { text: e.issuer },
+      ] };
+    }), 'No error', 5);
+  }
+
+  function fmtBytes(n) { return n === null || n === undefined ? '–' : (n / 1048576).toFixed(1) + ' MiB'; }
+  function fmtDuration(sec) {
+    if (sec === null || sec === undefined) return '–';
+    var d = Math.floor(sec / 86400), h = Math.floor((sec % 86400) / 3600), m = Math.floor((sec % 3600) / 60);
+    return (d ? d + ' d ' : '') + (d || h ? h + ' h ' : '') + m + ' min';
+  }
+
+  function kv(listId, pairs) {
+    var list = $(listId);
+    list.replaceChildren();
+    pairs.forEach(function (p) {
+      var dt = document.createElement('dt'); dt.textContent = p[0];
+      var dd = document.createElement('dd'); dd.textContent = p[1];
+      if (p[2]) dd.setAttribute('data-testid', p[2]);
+      if (p[3]) dd.className = p[3];
+      list.appendChild(dt); list.appendChild(dd);
+    });
+  }
+
+  function renderHealth(s) {
+    var p = s.process;
+    if (p) {
+      kv('process-health', [
+        ['CPU', p.cpuPercent === null ? '–' : p.cpuPercent.toFixed(1) + ' % of a core', 'process-cpu'],
+        ['Memory (RSS)', fmtBytes(p.rssBytes), 'process-rss'],
+        ['Heap used / total', fmtBytes(p.heapUsedBytes) + ' / ' + fmtBytes(p.heapTotalBytes), 'process-heap'],
+        ['Event-loop delay p50 / p99 / max', [p.eventLoopDelayMs.p50, p.eventLoopDelayMs.p99, p.eventLoopDelayMs.max].map(fmtMs).join(' / '), 'process-loop-delay',
+          p.eventLoopDelayMs.p99 !== null && p.eventLoopDelayMs.p99 > 100 ? 'bad' : ''],
+        ['Uptime', fmtDuration(p.uptimeS), 'process-uptime'],
+        ['Version', (p.version || '–') + ' · Node ' + p.node, 'process-version'],
+        ['Commit', p.commit ? p.commit.slice(0, 12) : '–', 'process-commit'],
+      ]);
+    }
+    var r = s.redis;
+    $('panel-redis').hidden = !r;
+    if (r) {
+      kv('redis-health', [
+        ['Version / uptime', (r.version || '–') + ' / ' + fmtDuration(r.uptimeS), 'redis-version'],
+        ['Memory used / peak / max', [r.usedMemory, r.peakMemory, r.maxMemory].map(function (x) { return x || '–'; }).join(' / '), 'redis-memory'],
+        ['Clients (blocked)', fmtInt(r.connectedClients) + ' (' + fmtInt(r.blockedClients) + ')', 'redis-clients'],
+        ['Eviction policy', r.evictionPolicy || '–', 'redis-eviction', r.evictionPolicy && r.evictionPolicy !== 'noeviction' ? 'bad' : ''],
+        ['Persistence', r.aofEnabled === null ? '–' : (r.aofEnabled ? 'AOF on' : 'AOF off') + (r.rdbLastSaveStatus ? ', last RDB save ' + r.rdbLastSaveStatus : ''), 'redis-persistence', r.aofEnabled === false ? 'warn' : ''],
+      ]);
+      var w = $('redis-warnings');
+      w.hidden = !(r.warnings.length || r.error);
+      w.textContent = [r.error].concat(r.warnings).filter(Boolean).join(' · ');
+    }
+  }
+
+  function renderClients(s) {
+    fillTable('clients-table', s.clients.map(function (c) {
+      var key = c.issuer + (c.tenant ? '-' + c.tenant : '');
+      var answered = c.accepted + c.overridden;
+      return { testid: 'client-row-' + key, cells: [
+        { text: c.issuer }, { text: c.tenant || '–' },
+        { text: fmtInt(c.hooks), testid: 'client-hooks-' + key, num: true },
+        { text: fmtInt(c.errors), testid: 'client-errors-' + key, num: true },
+        { text: fmtInt(c.accepted), testid: 'client-accepted-' + key, num: true },
+        { text: fmtInt(c.overridden), testid: 'client-overridden-' + key, num: true },
+        { text: answered ? fmtRate(c.accepted / answered) : '–', num: true },
+      ] };
+    }), 'No client call yet', 7);
   }
 
   function renderHeader(s) {
@@ -189,6 +321,17 @@
           borderColor: QUANTILE_COLORS[q], backgroundColor: QUANTILE_COLORS[q], borderWidth: 2, pointRadius: 0,
         };
       });
+      if (stage === 'total') {
+        // Reference lines: this service's hook deadline and the CDS Hooks spec's ~500 ms guidance.
+        var refs = [{ label: 'spec ~500 ms', value: 500, color: '#d4a017' }];
+        if (s.service.hookDeadlineMs) refs.push({ label: 'deadline ' + s.service.hookDeadlineMs + ' ms', value: s.service.hookDeadlineMs, color: '#cf222e' });
+        refs.forEach(function (r) {
+          datasets.push({
+            label: r.label, data: series.points.map(function () { return r.value; }), prognos: { reference: true },
+            borderColor: r.color, backgroundColor: r.color, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0,
+          });
+        });
+      }
       upsertChart(canvas, { type: 'line', data: { labels: labels, datasets: datasets }, options: lineOptions('ms') });
     });
   }
@@ -214,11 +357,15 @@
         cells: [
           { text: w.id },
           { text: w.provider, testid: 'worker-provider-' + w.id },
+          { text: (w.host || '–') + (w.pid ? ' / ' + w.pid : '') },
+          { text: w.concurrency === undefined ? '–' : String(w.concurrency), num: true },
+          { text: w.started ? fmtDuration((Date.now() - Date.parse(w.started)) / 1000) : '–' },
           { text: fmtTime(Date.parse(w.lastSeen)) },
+          { text: w.jobs ? Object.keys(w.jobs).filter(function (k) { return w.jobs[k] > 0; }).map(function (k) { return k + ' ' + w.jobs[k]; }).join(', ') || '–' : '–', testid: 'worker-jobs-' + w.id },
           { text: batches || '–', testid: 'worker-batches-' + w.id },
         ],
       };
-    }), 'No worker online', 4);
+    }), 'No worker online', 8);
     var points = series.points.filter(function (p) { return p.queue; });
     upsertChart($('queue-chart'), {
       type: 'line',
@@ -294,7 +441,7 @@
     fillTable('cards-table', s.cards.map(function (c) {
       return {
         cells: [
-          { text: c.service }, { text: c.indicator },
+          { text: c.service }, { text: c.indicator, indicator: c.indicator },
           { text: fmtInt(c.count), testid: 'cards-' + c.service + '-' + c.indicator, num: true },
         ],
       };
@@ -304,6 +451,7 @@
       if (services.indexOf(c.service) < 0) services.push(c.service);
       if (indicators.indexOf(c.indicator) < 0) indicators.push(c.indicator);
     });
+    indicators.sort(function (a, b) { return INDICATOR_ORDER.indexOf(a) - INDICATOR_ORDER.indexOf(b); });
     upsertChart($('cards-chart'), {
       type: 'bar',
       data: {
@@ -315,7 +463,7 @@
               var hit = s.cards.find(function (c) { return c.service === svc && c.indicator === ind; });
               return hit ? hit.count : 0;
             }),
-            backgroundColor: color(i),
+            backgroundColor: indicatorColor(ind),
           };
         }),
       },
@@ -390,19 +538,109 @@
     });
   }
 
+  /** Reason chosen for the data-quality drill-down (null: none). */
+  state.dqReason = null;
+
   function renderQuality(s) {
+    var detailReasons = {};
+    (s.dataQualityDetail || []).forEach(function (d) { detailReasons[d.reason] = true; });
     fillTable('dq-table', s.dataQualityExclusions.map(function (r) {
-      return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'dq-' + r.reason, num: true }] };
+      var drill = detailReasons[r.reason] ? function () {
+        state.dqReason = state.dqReason === r.reason ? null : r.reason;
+        renderDqDetail(s);
+        renderQuality(s);
+      } : null;
+      return { cells: [
+        drill ? { text: r.reason, onClick: drill, pressed: state.dqReason === r.reason } : { text: r.reason },
+        { text: fmtInt(r.count), testid: 'dq-' + r.reason, num: true },
+      ] };
     }), 'No exclusion', 2);
+    renderDqDetail(s);
     fillTable('not-computed-table', s.predictionsNotComputed.map(function (r) {
       return { cells: [{ text: r.model }, { text: r.reason }, { text: fmtInt(r.count), testid: 'not-computed-' + r.model + '-' + r.reason, num: true }] };
     }), 'None', 3);
     fillTable('jwt-table', s.jwtRejections.map(function (r) {
       return { cells: [{ text: r.reason }, { text: fmtInt(r.count), testid: 'jwt-rejections-' + r.reason, num: true }] };
     }), 'No rejection', 2);
-    fillTable('fhir-table', s.fhirQueries.map(function (r) {
-      return { cells: [{ text: r.outcome }, { text: fmtInt(r.count), testid: 'fhir-queries-' + r.outcome, num: true }] };
-    }), 'No FHIR query', 2);
+    var fhirRows = s.fhirQueries.map(function (r) {
+      var label = r.outcome === 'refused' ? 'refused (query needed, server not allowed)' : r.outcome;
+      return { cells: [{ text: label }, { text: fmtInt(r.count), testid: 'fhir-queries-' + r.outcome, num: true }] };
+    });
+    (s.fhirNotNeeded || []).forEach(function (r) {
+      fhirRows.push({ cells: [
+        { text: 'not needed: prefetch complete (' + (r.server === 'allowed' ? 'server allowed' : 'server not allowed') + ')' },
+        { text: fmtInt(r.count), testid: 'fhir-not-needed-' + r.server, num: true },
+      ] });
+    });
+    fillTable('fhir-table', fhirRows, 'No FHIR query', 2);
+  }
+
+  /** Value-level exclusions for the chosen reason, by concept and unit (no patient data). */
+  function renderDqDetail(s) {
+    var box = $('dq-detail');
+    box.hidden = !state.dqReason;
+    if (!state.dqReason) return;
+    setText('dq-detail-reason', state.dqReason);
+    fillTable('dq-detail-table', (s.dataQualityDetail || []).filter(function (d) { return d.reason === state.dqReason; }).map(function (d) {
+      return { cells: [
+        { text: d.concept }, { text: d.unit },
+        { text: fmtInt(d.count), testid: 'dq-detail-' + d.reason + '-' + d.concept + '-' + d.unit, num: true },
+      ] };
+    }), 'No value-level detail for this reason', 3);
+  }
+
+  state.ruleKind = null;
+
+  function fmtCi(ci) { return ci ? ' (' + (ci[0] * 100).toFixed(0) + '–' + (ci[1] * 100).toFixed(0) + ' %)' : ''; }
+
+  function renderRules(a) {
+    setText('rules-window', (a.ignoredAfterMs / 3600000) + ' h');
+    var kinds = {};
+    a.rules.forEach(function (r) { kinds[r.kind] = true; });
+    if (state.ruleKind && !kinds[state.ruleKind]) state.ruleKind = null;
+    fillTable('rules-table', a.rules.map(function (r) {
+      return {
+        testid: 'rule-row-' + r.kind,
+        cells: [
+          { text: r.kind, pressed: state.ruleKind === r.kind, onClick: function () {
+            state.ruleKind = state.ruleKind === r.kind ? null : r.kind;
+            renderRules(a);
+          } },
+          { text: fmtInt(r.shown), testid: 'rule-shown-' + r.kind, num: true },
+          { text: fmtInt(r.accepted), testid: 'rule-accepted-' + r.kind, num: true },
+          { text: fmtInt(r.overridden), testid: 'rule-overridden-' + r.kind, num: true },
+          { text: fmtInt(r.ignored), testid: 'rule-ignored-' + r.kind, num: true },
+          { text: fmtInt(r.pending), testid: 'rule-pending-' + r.kind, num: true },
+          { text: fmtRate(r.acceptanceRate) + fmtCi(r.acceptanceCi), testid: 'rule-acceptance-' + r.kind, num: true },
+          { text: r.topOverrideReasons.map(function (x) { return x.code + ' ×' + x.count; }).join(', ') || '–', testid: 'rule-reasons-' + r.kind },
+        ],
+      };
+    }), 'No card shown yet', 8);
+    setText('rules-trend-kind', state.ruleKind ? '(' + state.ruleKind + ')' : '(all rules)');
+    var buckets = {};
+    a.rules.forEach(function (r) {
+      if (state.ruleKind && r.kind !== state.ruleKind) return;
+      r.trend.forEach(function (p) {
+        var b = buckets[p.t] || (buckets[p.t] = { accepted: 0, overridden: 0, ignored: 0 });
+        b.accepted += p.accepted; b.overridden += p.overridden; b.ignored += p.ignored;
+      });
+    });
+    var times = Object.keys(buckets).sort();
+    var colours = { accepted: '#2457a6', overridden: '#8e44ad', ignored: '#9aa5b1' };
+    upsertChart($('rules-trend-chart'), {
+      type: 'bar',
+      data: {
+        labels: times.map(function (t) { return a.bucket === 'day' ? t.slice(0, 10) : t.slice(0, 13) + 'h'; }),
+        datasets: ['accepted', 'overridden', 'ignored'].map(function (k) {
+          return { label: k, data: times.map(function (t) { return buckets[t][k]; }), backgroundColor: colours[k] };
+        }),
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
   }
 
   /** Drift panel (api/dashboard/drift): per model output, the prediction distribution and missing inputs. */
@@ -455,7 +693,7 @@
   }
 
   function fetchJson(url) {
-    return fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+    return fetch(apiUrl(url), { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
       .then(function (res) {
         if (!res.ok) throw new Error(res.status === 401 || res.status === 403 ? 'Not authorized (' + res.status + ')' : 'HTTP ' + res.status);
         return res.json();
@@ -463,14 +701,25 @@
   }
 
   function refresh() {
-    return Promise.all([fetchJson('api/dashboard/summary'), fetchJson('api/dashboard/timeseries')])
+    // The per-rule analytics read the whole feedback store: at most every 30 s, not every refresh.
+    var rulesDue = !state.rulesAt || Date.now() - state.rulesAt >= Math.max(30000, state.refreshMs);
+    return Promise.all([
+      fetchJson('api/dashboard/summary'),
+      fetchJson('api/dashboard/timeseries?minutes=' + encodeURIComponent($('time-range').value)),
+      rulesDue ? fetchJson('api/feedback/rules') : Promise.resolve(null),
+    ])
       .then(function (both) {
         var s = both[0], series = both[1];
+        if (both[2]) { state.rulesAt = Date.now(); renderRules(both[2]); }
         var override = Number(new URLSearchParams(location.search).get('refresh'));
         state.refreshMs = override >= 250 ? override : s.refreshMs;
         renderHeader(s);
         renderKpis(s);
         renderTraffic(s, series);
+        renderRate(s, series);
+        renderErrors(s);
+        renderHealth(s);
+        renderClients(s);
         renderLatency(s, series);
         renderQueue(s, series);
         renderModels(s);
@@ -496,6 +745,12 @@
         state.timer = setTimeout(refresh, state.refreshMs);
       });
   }
+
+  // A new time range applies at once, not at the next refresh.
+  $('time-range').addEventListener('change', function () {
+    clearTimeout(state.timer);
+    refresh();
+  });
 
   if (typeof window.Chart === 'undefined') {
     var banner = $('fetch-error');

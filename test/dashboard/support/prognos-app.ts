@@ -11,6 +11,7 @@ import { generatePatient, type PatientProfile } from '../../../libs/fhir-feature
 import { resolveBundleReferences } from '../../fhir-server/fhir-test-server';
 import { createInProcessScorer, learnedModelCards, loadScorerConfig } from '@prognos/scorer';
 import { createApp } from '../../../services/cds-hooks/src/app';
+import { resolvePrefetch as resolveTemplates } from '../../../services/cds-hooks/src/sandbox/resolve-prefetch';
 import type { AuthMode } from '../../../services/cds-hooks/src/auth/authenticate';
 import type { IssuerConfig } from '../../../services/cds-hooks/src/auth/issuers';
 import { createJwtVerifier } from '../../../services/cds-hooks/src/auth/jwt-verifier';
@@ -149,54 +150,14 @@ export async function discover(baseUrl: string, headers: Record<string, string> 
   return ((await res.json()) as { services: DiscoveryEntry[] }).services;
 }
 
-/** The date a resource is sorted by for `_sort=-date`. */
-function resourceDate(r: Record<string, unknown>): string {
-  const period = r.effectivePeriod as { start?: string } | undefined;
-  return String(r.effectiveDateTime ?? period?.start ?? r.issued ?? r.authoredOn ?? r.recordedDate ?? r.onsetDateTime ?? '');
-}
-
 /**
  * What an EHR does before calling: renders each prefetch template for the patient and answers it
- * from the patient's record. Handles the query subset our templates use (read `Type/id`; search by
- * `patient`, `code` token lists, `status`, `_sort=-date`, `_count`). Done in memory because
+ * from the patient's record, with the sandbox's resolver (`_include`d Medications too). Done in memory because
  * Medplum's in-memory search takes seconds per query on this 2-core machine and the browser test
  * needs dozens of calls; the FHIR-query path itself is covered by the HTTP service's own tests.
  */
 export function resolvePrefetch(entry: DiscoveryEntry, patientId: string, resources: readonly Resource[]): Record<string, unknown> {
-  const prefetch: Record<string, unknown> = {};
-  const patientRef = `Patient/${patientId}`;
-  for (const [key, template] of Object.entries(entry.prefetch ?? {})) {
-    const query = template.replace(/\{\{\s*context\.patientId\s*\}\}/g, patientId);
-    const read = /^([A-Za-z]+)\/([^?]+)$/.exec(query);
-    if (read) {
-      prefetch[key] = resources.find((r) => r.resourceType === read[1] && r.id === read[2]) ?? null;
-      continue;
-    }
-    const [type, qs = ''] = query.split('?');
-    const params = new URLSearchParams(qs);
-    const codes = (params.get('code') ?? '').split(',').filter(Boolean);
-    const status = params.get('status');
-    let matches = resources.filter((r) => {
-      if (r.resourceType !== type) return false;
-      const rec = r as unknown as Record<string, { reference?: string } | string | undefined>;
-      const subject = (rec.subject as { reference?: string } | undefined)?.reference ?? (rec.patient as { reference?: string } | undefined)?.reference;
-      if (subject !== patientRef) return false;
-      if (status && rec.status !== status) return false;
-      if (codes.length === 0) return true;
-      const codings = ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []);
-      return codings.some((c) => codes.some((t) => (t.includes('|') ? t === `${c.system}|${c.code}` : t === c.code)));
-    });
-    if (params.get('_sort') === '-date') {
-      matches = [...matches].sort((a, b) => resourceDate(b as never).localeCompare(resourceDate(a as never)));
-    }
-    const count = Number(params.get('_count'));
-    if (count > 0) matches = matches.slice(0, count);
-    prefetch[key] = {
-      resourceType: 'Bundle', type: 'searchset', total: matches.length,
-      entry: matches.map((resource) => ({ resource, search: { mode: 'match' } })),
-    };
-  }
-  return prefetch;
+  return resolveTemplates(entry.prefetch ?? {}, { patientId }, resources);
 }
 
 /** A patient-view call carrying its prefetch (no FHIR server access needed). */

@@ -33,6 +33,7 @@ export function authenticate(mode: AuthMode, logger: Logger): RequestHandler {
     }, (e: unknown) => {
       const reason = e instanceof JwtRejection ? e.reason : 'jwks_unavailable';
       jwtRejections.inc({ reason });
+      res.locals.jwtRejection = reason;
       logger.warn({ reason }, 'client JWT rejected');
       next(unauthorized());
     });

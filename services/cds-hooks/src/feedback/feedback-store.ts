@@ -65,6 +65,16 @@ export interface FeedbackStore {
    */
   record(serviceId: string, items: FeedbackRecord[]): Promise<void>;
   summary(): Promise<FeedbackSummary>;
+  /**
+   * The CURRENT outcome per card (bounded by the store; a replaced outcome is never returned), oldest
+   * first, for the per-rule analytics and exports. Optional so that other stores stay valid.
+   */
+  records?(): Promise<FeedbackRecord[]>;
+  /**
+   * The current outcome of each given card (undefined: none yet), without reading every record:
+   * what the per-rule analytics use, when a store has it, to join outcomes to the cards shown.
+   */
+  outcomesOf?(cards: readonly Pick<FeedbackRecord, 'issuer' | 'tenant' | 'cardUuid'>[]): Promise<(FeedbackRecord | undefined)[]>;
   close?(): Promise<void>;
 }
 

@@ -44,6 +44,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
     return this.counts.summary();
   }
 
+  /** The latest outcome per card, oldest first (per-rule analytics): replaced outcomes are not returned. */
+  async records(): Promise<FeedbackRecord[]> { return [...this.latest.values()]; }
+
   /** The latest outcome per card, oldest first (tests, dashboard drill-down). */
   list(): readonly FeedbackRecord[] { return [...this.latest.values()]; }
 }

@@ -18,19 +18,30 @@ import {
 
 /**
  * KEYS: outcome slot, counters hash, stream. ARGV: record JSON, slot TTL s, counter fields (JSON
- * array), stream MAXLEN. Returns 1 when the card already had an outcome (replaced), else 0.
+ * array), stream MAXLEN, slot value (JSON `{"f": fields, "r": record}`: the card's counters and its
+ * current outcome). Returns 1 when the card already had an outcome (replaced), else 0. A slot
+ * written before the record was kept in it holds the bare fields array (still read).
  */
 const RECORD_SCRIPT = `
 local prev = redis.call('GET', KEYS[1])
 if prev then
-  for _, f in ipairs(cjson.decode(prev)) do redis.call('HINCRBY', KEYS[2], f, -1) end
+  local p = cjson.decode(prev)
+  local fields = p['f'] or p
+  for _, f in ipairs(fields) do redis.call('HINCRBY', KEYS[2], f, -1) end
 end
 for _, f in ipairs(cjson.decode(ARGV[3])) do redis.call('HINCRBY', KEYS[2], f, 1) end
-redis.call('SET', KEYS[1], ARGV[3], 'EX', tonumber(ARGV[2]))
+redis.call('SET', KEYS[1], ARGV[5], 'EX', tonumber(ARGV[2]))
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'data', ARGV[1])
 if prev then return 1 end
 return 0
 `;
+
+/** The Redis key of a card's outcome slot. */
+function slotKey(streamKey: string, r: Pick<FeedbackRecord, 'issuer' | 'tenant' | 'cardUuid'>): string {
+  return `${streamKey}:outcome:${createHash('sha256').update(outcomeKey(r)).digest('base64url')}`;
+}
+
+const MGET_CHUNK = 1000;
 
 export interface RedisFeedbackStoreOptions {
   streamKey: string;
@@ -48,6 +59,8 @@ export interface RedisFeedbackStoreOptions {
   cardTtlS?: number;
   /** Called once per card, with its first outcome, after it is written. @defaultValue countFirstOutcome (the feedback metrics) */
   onFirstOutcome?: (r: FeedbackRecord) => void;
+  /** Most stream entries records() reads (newest first). @defaultValue 100000 */
+  readLimit?: number;
 }
 
 const BATCH = 500;
@@ -93,8 +106,10 @@ export class RedisFeedbackStore implements FeedbackStore {
       const key = this.options.streamKey;
       const ttl = String(this.options.cardTtlS ?? 7 * 86400);
       for (const r of batch) {
-        const slot = `${key}:outcome:${createHash('sha256').update(outcomeKey(r)).digest('base64url')}`;
-        pipeline.eval(RECORD_SCRIPT, 3, slot, `${key}:counts`, key, JSON.stringify(r), ttl, JSON.stringify(countFields(r)), String(this.options.maxLen));
+        const record = JSON.stringify(r);
+        const fields = JSON.stringify(countFields(r));
+        pipeline.eval(RECORD_SCRIPT, 3, slotKey(key, r), `${key}:counts`, key, record, ttl, fields, String(this.options.maxLen),
+          `{"f":${fields},"r":${record}}`);
       }
       let results: [Error | null, unknown][] | null;
       try {
@@ -134,11 +149,65 @@ export class RedisFeedbackStore implements FeedbackStore {
       const stored = await this.redis.hgetall(`${this.options.streamKey}:counts`);
       for (const [f, v] of Object.entries(stored)) counts.counts.set(f, (counts.counts.get(f) ?? 0) + Number(v));
     } catch {
-      // Redis down: summarise what is buffered.
+      // Redis down: what is buffered.
     }
     const s = summaryFromCounts(counts.counts);
     s.pending = this.buffer.length;
     return s;
+  }
+
+  /**
+   * The current outcome of each card asked for (undefined: none), read from the cards' outcome slots
+   * (MGET, no stream read): what the per-rule analytics join to the cards shown. A buffered record
+   * not yet in Redis is newer than its slot and wins.
+   */
+  async outcomesOf(cards: readonly Pick<FeedbackRecord, 'issuer' | 'tenant' | 'cardUuid'>[]): Promise<(FeedbackRecord | undefined)[]> {
+    const out: (FeedbackRecord | undefined)[] = new Array(cards.length).fill(undefined);
+    const key = this.options.streamKey;
+    try {
+      for (let start = 0; start < cards.length; start += MGET_CHUNK) {
+        const chunk = cards.slice(start, start + MGET_CHUNK);
+        const values = await this.redis.mget(chunk.map((c) => slotKey(key, c)));
+        values.forEach((v, i) => {
+          if (!v) return;
+          try {
+            const r = (JSON.parse(v) as { r?: FeedbackRecord }).r;
+            if (r && typeof r === 'object') out[start + i] = r;
+          } catch { /* a malformed slot is skipped */ }
+        });
+      }
+    } catch {
+      // Redis down: what is buffered (below).
+    }
+    if (this.buffer.length > 0) {
+      const index = new Map(cards.map((c, i) => [outcomeKey(c), i]));
+      for (const r of this.buffer) { const i = index.get(outcomeKey(r)); if (i !== undefined) out[i] = r; }
+    }
+    return out;
+  }
+
+  /**
+   * The CURRENT outcome per card (issuer + tenant + card uuid), oldest first, for the per-rule
+   * analytics: read from the audit stream (newest `readLimit` entries), where a replaced outcome is
+   * followed by the one that replaced it, so only the latest entry per card is kept; then what is
+   * still buffered (which replaces what it follows). Never returns a replaced outcome.
+   */
+  async records(): Promise<FeedbackRecord[]> {
+    const latest = new Map<string, FeedbackRecord>();
+    const keep = (r: FeedbackRecord): void => { const k = outcomeKey(r); latest.delete(k); latest.set(k, r); };
+    try {
+      const entries = await this.redis.xrevrange(this.options.streamKey, '+', '-', 'COUNT', this.options.readLimit ?? 100_000);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const fields = entries[i]![1];
+        const at = fields.indexOf('data');
+        if (at < 0) continue;
+        try { keep(JSON.parse(fields[at + 1]!) as FeedbackRecord); } catch { /* a malformed entry is skipped */ }
+      }
+    } catch {
+      // Redis down: what is buffered.
+    }
+    for (const r of this.buffer) keep(r);
+    return [...latest.values()];
   }
 
   /** Last attempt to write the buffer (bounded by `timeoutMs`), then stop retrying. */

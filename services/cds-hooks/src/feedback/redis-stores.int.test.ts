@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { RedisReplayCache } from '../auth/replay-cache';
 import { createLogger } from '../logger';
 import { clientKey, RedisCardRegistry } from './card-registry';
-import type { FeedbackRecord } from './feedback-store';
+import { countFields, type FeedbackRecord } from './feedback-store';
 import { RedisFeedbackStore } from './redis-feedback-store';
 
 const logger = createLogger('silent');
@@ -65,6 +65,41 @@ describe('Redis-backed feedback, card registry and replay cache', () => {
     expect(s.byService['ckd-progression'].byKind['ckd.referral']).toEqual({ accepted: 1, overridden: 2 });
     expect(s.topOverrideReasons[0]).toEqual({ code: 'not-indicated', reason: 'http://example.org/reasons|not-indicated', count: 2 });
     expect(s.pending).toBe(0);
+  });
+
+  it('one outcome per card for the per-rule analytics: records() and outcomesOf() never return a replaced outcome', async () => {
+    const key = `${streamKey}:latest`;
+    const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 10000, bufferMax: 100, logger, onFirstOutcome: () => undefined });
+    const first = item('overridden', 'not-indicated');
+    const later = { ...first, outcome: 'accepted' as const, acceptedSuggestions: 1, overrideReason: undefined };
+    const other = item('overridden', 'not-indicated');
+    await store.record('ckd-progression', [first, other]);
+    await store.record('ckd-progression', [later]);
+    await store.flush();
+    expect(await direct.xlen(key)).toBe(3); // the audit trail keeps the replaced outcome
+    const records = await store.records();
+    expect(records.map((r) => [r.cardUuid, r.outcome])).toEqual([[other.cardUuid, 'overridden'], [first.cardUuid, 'accepted']]);
+    const foreign = { ...first, issuer: 'https://other-ehr.example' };
+    const outcomes = await store.outcomesOf([first, other, foreign, { ...item('accepted') }]);
+    expect(outcomes.map((r) => r?.outcome)).toEqual(['accepted', 'overridden', undefined, undefined]);
+    expect((await store.summary())).toMatchObject({ total: 2, accepted: 1, overridden: 1 });
+  });
+
+  it('reads an outcome slot written before slots carried the record (bare counter list)', async () => {
+    const key = `${streamKey}:legacy`;
+    const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 10000, bufferMax: 100, logger, onFirstOutcome: () => undefined });
+    const first = item('overridden', 'not-indicated');
+    await store.record('ckd-progression', [first]);
+    await store.flush();
+    // Rewrite the slot in the old format (the counters only), as an older replica left it.
+    const slots = await direct.keys(`${key}:outcome:*`);
+    expect(slots).toHaveLength(1);
+    await direct.set(slots[0]!, JSON.stringify(countFields(first)), 'EX', 60);
+    expect(await store.outcomesOf([first])).toEqual([undefined]);
+    await store.record('ckd-progression', [{ ...first, outcome: 'accepted', acceptedSuggestions: 1, overrideReason: undefined }]);
+    await store.flush();
+    expect(await store.summary()).toMatchObject({ total: 1, accepted: 1, overridden: 0, topOverrideReasons: [] });
+    expect((await store.outcomesOf([first]))[0]?.outcome).toBe('accepted');
   });
 
   it('buffers feedback while Redis is unreachable and writes all of it when Redis is back', async () => {

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { computeTotals, type MetricTotals } from './metric-totals';
 import { takeSnapshot } from './metric-snapshot';
+import { mergeWorkerMetrics } from './worker-metrics-merge';
+import type { ProcessHealth, ProcessHealthMonitor } from './process-health';
+import { readRedisHealth, type RedisHealth } from './redis-health';
 import type { OperatorAccess } from './operator-auth';
 import type { FeedbackSummary, OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout, type QueueCounts } from './queue-stats';
@@ -47,7 +50,14 @@ export interface DashboardSummary extends MetricTotals {
     operatorAccess: OperatorAccess;
     metricsProtected: boolean;
     executionProvider: string | null;
+    /** HOOK_DEADLINE_MS: drawn as a line on the latency charts. */
+    hookDeadlineMs: number | null;
   };
+  process: ProcessHealth | null;
+  /** Distributed mode: Redis INFO (memory, clients, eviction policy, persistence); null in embedded mode. */
+  redis: (RedisHealth & { error?: string }) | null;
+  /** The latest errors, newest first (time, service, status, reason, issuer: no patient data). */
+  recentErrors: { time: string; service: string; status: number; reason: string; issuer: string }[];
   readiness: { ready: boolean; degraded?: boolean; checks: Record<string, { ok: boolean; detail?: string }>; error?: string };
   models: { id: string; version: string; citation: string; loadMs?: number; origin: string }[];
   /** What the feedback store reports (may cover more than this process' lifetime); null when unknown. */
@@ -74,22 +84,31 @@ function summarizeWorkers(list: WorkerInfo[]): WorkersSummary {
     byProvider[w.provider] = (byProvider[w.provider] ?? 0) + 1;
     for (const [size, runs] of Object.entries(w.batches ?? {})) batchSizes[size] = (batchSizes[size] ?? 0) + runs;
   }
-  return { online: list.length, byProvider, batchSizes, list };
+  // The raw series stay server-side: they are merged into the totals, not listed.
+  return { online: list.length, byProvider, batchSizes, list: list.map(({ metrics: _metrics, ...w }) => w) };
+}
+
+function emptyRedis(): RedisHealth {
+  return {
+    version: null, uptimeS: null, usedMemory: null, peakMemory: null, maxMemory: null, connectedClients: null, blockedClients: null,
+    evictionPolicy: null, aofEnabled: null, rdbLastSaveStatus: null, rdbChangesSinceLastSave: null, warnings: [],
+  };
 }
 
 export async function buildDashboardSummary(
   deps: OpsDependencies,
   registry: Registry,
-  settings: { refreshMs: number; sampleIntervalMs: number; windowMs: number; operatorAccess: OperatorAccess },
+  settings: { refreshMs: number; sampleIntervalMs: number; windowMs: number; operatorAccess: OperatorAccess; processHealth?: ProcessHealthMonitor },
 ): Promise<DashboardSummary> {
   const now = Date.now();
   const queue = isBullQueue(deps.queue) ? deps.queue : undefined;
-  const [metrics, readiness, feedbackStore, queueCounts, workers] = await Promise.allSettled([
+  const [metrics, readiness, feedbackStore, queueCounts, workers, redis] = await Promise.allSettled([
     registry.getMetricsAsJSON(),
     withTimeout(attempt(() => deps.readiness()), DEPENDENCY_TIMEOUT_MS, 'readiness'),
     withTimeout(attempt(() => deps.feedbackSummary()), DEPENDENCY_TIMEOUT_MS, 'feedback store'),
     queue ? attempt(() => readQueueCounts(queue, DEPENDENCY_TIMEOUT_MS)) : Promise.resolve(null),
     deps.workers ? withTimeout(attempt(() => deps.workers!()), DEPENDENCY_TIMEOUT_MS, 'workers') : Promise.resolve(null),
+    queue ? withTimeout(attempt(() => readRedisHealth(queue as never)), DEPENDENCY_TIMEOUT_MS, 'Redis INFO') : Promise.resolve(null),
   ]);
   if (metrics.status === 'rejected') throw metrics.reason;
   let models: DashboardSummary['models'] = [];
@@ -113,7 +132,13 @@ export async function buildDashboardSummary(
       operatorAccess: settings.operatorAccess,
       metricsProtected: deps.config.METRICS_PROTECTED,
       executionProvider,
+      hookDeadlineMs: (deps.config as { HOOK_DEADLINE_MS?: number }).HOOK_DEADLINE_MS ?? null,
     },
+    process: settings.processHealth?.read() ?? null,
+    redis: queue
+      ? (redis.status === 'fulfilled' && redis.value ? redis.value : { ...emptyRedis(), error: redis.status === 'rejected' ? message(redis.reason) : 'unknown' })
+      : null,
+    recentErrors: deps.recentErrors?.() ?? [],
     readiness: readiness.status === 'fulfilled'
       ? readiness.value
       : { ready: false, checks: {}, error: message(readiness.reason) },
@@ -127,6 +152,7 @@ export async function buildDashboardSummary(
         ? summarizeWorkers(workers.value ?? [])
         : { ...summarizeWorkers([]), error: message(workers.reason) })
       : null,
-    ...computeTotals(takeSnapshot(metrics.value, now)),
+    ...computeTotals(takeSnapshot(
+      mergeWorkerMetrics(metrics.value, workers.status === 'fulfilled' ? workers.value : null), now)),
   };
 }

@@ -35,9 +35,18 @@ export interface MetricTotals {
     topOverrideReasons: { reason: string; count: number }[];
   };
   dataQualityExclusions: { reason: string; count: number }[];
+  /** Value-level exclusions by reason, concept and unit label (drill-down), most frequent first. */
+  dataQualityDetail: { reason: string; concept: string; unit: string; count: number }[];
   jwtRejections: { reason: string; count: number }[];
+  /** FHIR queries by outcome; `refused` counts only queries that were needed. */
   fhirQueries: { outcome: string; count: number }[];
+  /** Calls that carried a fhirServer but needed no query (complete prefetch), by allowed / not_allowed. */
+  fhirNotNeeded: { server: string; count: number }[];
   predictionsNotComputed: { model: string; reason: string; count: number }[];
+  /** CDS Hooks errors by service, status and reason, most frequent first. */
+  errors: { service: string; status: string; reason: string; count: number }[];
+  /** Calls, errors and feedback per calling client (issuer, tenant). */
+  clients: { issuer: string; tenant: string; hooks: number; feedbackCalls: number; errors: number; accepted: number; overridden: number }[];
   /** Latency since start per stage (all services), ms. */
   latency: { stage: string; count: number; p50: number | null; p95: number | null; p99: number | null; meanMs: number | null }[];
   inference: {
@@ -141,7 +150,29 @@ export function computeTotals(snapshot: MetricSnapshot): MetricTotals {
     };
   }).sort((a, b) => a.model.localeCompare(b.model) || a.provider.localeCompare(b.provider));
 
+  const clients = new Map<string, MetricTotals['clients'][number]>();
+  const clientOf = (issuer: string, tenant: string) => {
+    const key = `${issuer}\u0001${tenant}`;
+    let c = clients.get(key);
+    if (!c) { c = { issuer, tenant, hooks: 0, feedbackCalls: 0, errors: 0, accepted: 0, overridden: 0 }; clients.set(key, c); }
+    return c;
+  };
+  for (const g of sumCounter(snapshot, 'prognos_client_requests_total', ['issuer', 'tenant', 'kind', 'outcome'])) {
+    const c = clientOf(g.labels.issuer!, g.labels.tenant!);
+    if (g.labels.kind === 'feedback') c.feedbackCalls += g.value; else c.hooks += g.value;
+    if (g.labels.outcome === 'error') c.errors += g.value;
+  }
+  for (const g of sumCounter(snapshot, 'prognos_client_feedback_total', ['issuer', 'tenant', 'outcome'])) {
+    const c = clientOf(g.labels.issuer!, g.labels.tenant!);
+    if (g.labels.outcome === 'accepted') c.accepted += g.value;
+    else if (g.labels.outcome === 'overridden') c.overridden += g.value;
+  }
+
   return {
+    errors: sumCounter(snapshot, 'prognos_http_errors_total', ['service', 'status', 'reason'])
+      .map((g) => ({ service: g.labels.service!, status: g.labels.status!, reason: g.labels.reason!, count: g.value }))
+      .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
+    clients: [...clients.values()].sort((a, b) => b.hooks - a.hooks || a.issuer.localeCompare(b.issuer)),
     traffic: [...traffic.values()].sort((a, b) => a.service.localeCompare(b.service)),
     cards,
     feedback: {
@@ -157,6 +188,10 @@ export function computeTotals(snapshot: MetricSnapshot): MetricTotals {
     dataQualityExclusions: counts(snapshot, 'prognos_data_quality_exclusions_total', 'reason').map(({ key, count }) => ({ reason: key, count })),
     jwtRejections: counts(snapshot, 'prognos_jwt_rejections_total', 'reason').map(({ key, count }) => ({ reason: key, count })),
     fhirQueries: counts(snapshot, 'prognos_fhir_queries_total', 'outcome').map(({ key, count }) => ({ outcome: key, count })),
+    fhirNotNeeded: counts(snapshot, 'prognos_fhir_query_not_needed_total', 'server').map(({ key, count }) => ({ server: key, count })),
+    dataQualityDetail: sumCounter(snapshot, 'prognos_data_quality_exclusions_by_concept_total', ['reason', 'concept', 'unit'])
+      .map((g) => ({ reason: g.labels.reason!, concept: g.labels.concept!, unit: g.labels.unit!, count: g.value }))
+      .sort(byCountDesc),
     predictionsNotComputed: sumCounter(snapshot, 'prognos_predictions_not_computed_total', ['model', 'reason'])
       .map((g) => ({ model: g.labels.model!, reason: g.labels.reason!, count: g.value }))
       .sort(byCountDesc),

@@ -1,6 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { DashboardOptions } from './dashboard-config';
+import type { FeedbackRecord } from '../feedback/feedback-store';
+import type { ShownCard } from '../analytics/shown-card-log';
 
 /** A scorer worker as distributed mode reports it. */
 export interface WorkerInfo {
@@ -11,6 +13,14 @@ export interface WorkerInfo {
   lastSeen: string;
   /** Batch-size distribution: batch size (as a string) → number of runs of that size. */
   batches?: Record<string, number>;
+  host?: string;
+  pid?: number;
+  concurrency?: number;
+  started?: string;
+  /** Jobs by outcome since the worker started. */
+  jobs?: Record<string, number>;
+  /** The worker's inference / not-computed series from its heartbeat (merged by worker-metrics-merge.ts). */
+  metrics?: { name: string; type: unknown; values: { value: number; labels: Record<string, string | number>; metricName?: string }[] }[];
 }
 
 /**
@@ -43,6 +53,16 @@ export interface OpsDependencies {
   /** Distributed mode only: BullMQ queue for @bull-board and queue stats; workers online. */
   queue?: unknown;
   workers?(): Promise<WorkerInfo[]>;
+  /** The latest CDS Hooks errors (time, service, status, reason, issuer), newest first. */
+  recentErrors?(): { time: string; service: string; status: number; reason: string; issuer: string }[];
+  /**
+   * Per-rule feedback analytics sources: cards shown since a time, and the current outcome per card
+   * (one per card; given the cards shown, so that a store can look those up instead of reading all).
+   */
+  analytics?: {
+    shown(sinceMs: number): Promise<ShownCard[]>;
+    feedback(shown: readonly ShownCard[]): Promise<FeedbackRecord[]>;
+  };
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;
   /** Prediction distributions and input missingness per model (drift panel). */

@@ -3,6 +3,7 @@
  * - GET /metrics: Prometheus text format (operator credential when METRICS_PROTECTED=true);
  * - GET /dashboard (+ /dashboard/assets/*): the operations page, self-contained (no CDN);
  * - GET /api/dashboard/summary, /api/dashboard/timeseries: its JSON data;
+ * - GET /api/feedback/rules (JSON), /api/feedback/rules.csv: per-rule feedback analytics;
  * - /admin/queues: @bull-board's queue view (distributed mode only).
  * Everything but an open /metrics requires the operator credential (see operator-auth.ts).
  */
@@ -16,8 +17,11 @@ import { buildDashboardSummary, DEPENDENCY_TIMEOUT_MS } from './dashboard-summar
 import { readDashboardConfig, type DashboardOptions } from './dashboard-config';
 import { MetricHistory } from './metric-history';
 import { requireOperator, type OperatorAccess } from './operator-auth';
-import type { OpsDependencies } from './ops-dependencies';
+import type { OpsDependencies, WorkerInfo } from './ops-dependencies';
 import { isBullQueue, readQueueCounts, withTimeout } from './queue-stats';
+import { mergeWorkerMetrics } from './worker-metrics-merge';
+import { ruleAnalyticsHandler } from './rule-analytics-route';
+import { ProcessHealthMonitor } from './process-health';
 
 /** The router plus what the composition root needs to shut it down and what tests inspect. */
 export type OpsRouter = Router & {
@@ -132,8 +136,17 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
   const operator = requireOperator(deps.config);
   const router = Router();
 
+  // Distributed mode: worker series come with their heartbeats. A failed read reuses the last list,
+  // so a Redis hiccup does not make worker series vanish and come back as a fake counter reset.
+  let lastWorkers: WorkerInfo[] = [];
+  const collect = async () => {
+    const local = await registry.getMetricsAsJSON();
+    if (!deps.workers) return local;
+    lastWorkers = await withTimeout(deps.workers(), DEPENDENCY_TIMEOUT_MS, 'workers').catch(() => lastWorkers);
+    return mergeWorkerMetrics(local, lastWorkers);
+  };
   const history = new MetricHistory({
-    collect: () => registry.getMetricsAsJSON(),
+    collect,
     intervalMs: options.sampleIntervalMs,
     capacity: options.historyPoints,
     windowMs: options.windowMs,
@@ -142,6 +155,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       : undefined,
   });
   history.start();
+  const processHealth = new ProcessHealthMonitor((deps.config as { BUILD_COMMIT?: string }).BUILD_COMMIT);
 
   const metricsGuard: RequestHandler = deps.config.METRICS_PROTECTED ? operator : (_req, _res, next) => next();
   router.get('/metrics', metricsGuard, handle(async (_req, res) => {
@@ -183,7 +197,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
 
   router.get('/api/dashboard/summary', operator, dashboardHeaders, handle(async (_req, res) => {
     const access = (res.locals.operatorAccess as OperatorAccess | undefined) ?? 'credential';
-    res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access }));
+    res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access, processHealth }));
   }));
   router.get('/api/dashboard/timeseries', operator, dashboardHeaders, (req, res) => {
     const minutes = Number(req.query.minutes);
@@ -201,9 +215,11 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       modelCards: Object.fromEntries((deps.modelCards ?? []).map((id) => [id, `/models/${encodeURIComponent(id)}/card`])),
     });
   });
+  router.get('/api/feedback/rules', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, false)));
+  router.get('/api/feedback/rules.csv', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, true)));
 
   mountQueueBoard(router, deps, operator);
   router.use('/admin', operator, (_req, res) => sendError(res, 404, 'not-found', 'No such operations page'));
 
-  return Object.assign(router, { close: () => history.stop(), history, options }) as OpsRouter;
+  return Object.assign(router, { close: () => { history.stop(); processHealth.stop(); }, history, options }) as OpsRouter;
 }

@@ -10,6 +10,7 @@ import type { CdsServiceDescriptor, FeatureSetName, ScoringInput } from '@progno
 import { buildFeatureSet, buildSequence, extractPatientFeatures, summarizeDraftOrders, toFeaturePayload } from '@prognos/fhir-features';
 import { dataQualityCorrections, dataQualityExclusions, stageDuration } from '../metrics';
 import { minimiseScoringInput } from './minimise-scoring-input';
+import { countExclusionsByConcept } from '../ops/data-quality-detail';
 
 export interface ScoringInputSource {
   descriptor: CdsServiceDescriptor;
@@ -51,6 +52,9 @@ export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInpu
   for (const [reason, n] of Object.entries(features.dataQuality.corrected ?? {})) {
     if (n > 0) dataQualityCorrections.inc({ reason }, n);
   }
+  // The drill-down is for operators only: it stays here and is not part of the scoring input.
+  const { excludedByConcept, ...dataQuality } = features.dataQuality;
+  if (excludedByConcept) countExclusionsByConcept(excludedByConcept);
   const featureSets: ScoringInput['featureSets'] = {};
   const basis: Record<string, string[]> = {};
   for (const name of src.descriptor.featureSets) {
@@ -66,7 +70,7 @@ export function buildScoringInputWithBasis(src: ScoringInputSource): ScoringInpu
     serviceId: src.descriptor.id,
     asOf: src.asOf.toISOString(),
     featureSets,
-    dataQuality: features.dataQuality,
+    dataQuality,
   }, src.asOf);
   // Learned models' sequences: the same builder the training dataset uses. Minimised by
   // construction (whole days before the hook, whole-year age: build-sequence.ts); the queue checks

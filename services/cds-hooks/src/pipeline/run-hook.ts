@@ -9,6 +9,7 @@ import type { CdsResponse, CdsServiceDescriptor, ScoringEngine, ScoringOutput } 
 import type { CallingClient } from '../auth/authenticate';
 import { isDevelopmentEnv, type Config } from '../config';
 import type { CardRegistry } from '../feedback/card-registry';
+import type { ShownCardLog } from '../analytics/shown-card-log';
 import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
 import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
@@ -28,6 +29,8 @@ export interface HookDependencies {
   config: HookConfig;
   engine: ScoringEngine;
   cardRegistry: CardRegistry;
+  /** Per-rule analytics: which cards were shown (optional; absent = not recorded). */
+  shownCards?: ShownCardLog;
   logger: Logger;
   /** Clock (hook time = features' asOf). */
   now?: () => Date;
@@ -113,6 +116,11 @@ export async function runHook(
       overrideReasons: c.card.overrideReasons?.map((r) => `${r.system}|${r.code}`),
     })))
       .catch((e: unknown) => log.warn({ err: (e as Error).message }, 'card registry unavailable'));
+    const shownAt = Date.now();
+    deps.shownCards?.record(finalized.cards.map((c) => ({
+      uuid: c.card.uuid as string, serviceId: service, kind: c.kind, indicator: c.card.indicator, shownAt,
+      issuer: client.iss, ...(client.tenant ? { tenant: client.tenant } : {}),
+    }))).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'shown-card log unavailable'));
   }
   stageDuration.observe({ service, stage: 'cards' }, (performance.now() - tCards) / 1000);
   stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);

@@ -12,7 +12,7 @@
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { OperationOutcomeError } from '@prognos/contracts';
-import { fhirQueries, medicationReferenceFetches, stageDuration, strayResources } from '../metrics';
+import { fhirQueries, fhirQueryNotNeeded, medicationReferenceFetches, stageDuration, strayResources } from '../metrics';
 import { checkRecordPatient, type KeyResources } from './check-record-patient';
 import { fhirGet, FhirQueryError, type FhirQueryFailure } from './fhir-client';
 import { hasUnsafePath, isAllowedFhirServer, isUnderBase, normaliseBase, resolveUnderBase } from './fhir-server-policy';
@@ -77,7 +77,10 @@ export async function gatherRecord(
   const base = request.fhirServer && isAllowedFhirServer(request.fhirServer, options.allowedFhirServers)
     ? normaliseBase(request.fhirServer) : null;
   const serverRefused = Boolean(request.fhirServer) && !base;
-  if (serverRefused) fhirQueries.inc({ outcome: 'refused' });
+  // A server that is not allowed counts as a refused query only when a query was needed: the CDS
+  // Hooks sandbox (and many EHRs) always send fhirServer, even with a complete prefetch.
+  let queryNeeded = false;
+  const refuseQuery = (): void => { queryNeeded = true; fhirQueries.inc({ outcome: 'refused' }); };
   const token = request.fhirAuthorization?.access_token;
   /** Bundle fullUrl -> Patient id, so `urn:uuid:` subject references can be checked against the context patient. */
   const patientUrls = new Map<string, string>();
@@ -118,7 +121,11 @@ export async function gatherRecord(
       if (out.length > options.maxResources) throw new KeyFailure('too_large');
       const next = page.link?.find((l) => l.relation === 'next')?.url;
       if (!next) return out;
-      if (!base) throw new KeyFailure('paged');
+      if (!base) {
+        if (serverRefused) refuseQuery(); else queryNeeded = true;
+        throw new KeyFailure('paged');
+      }
+      queryNeeded = true;
       let url: URL;
       try { url = new URL(next, `${base.href}/`); } catch { throw new KeyFailure('invalid'); }
       if (!isUnderBase(url, base) || hasUnsafePath(next)) { fhirQueries.inc({ outcome: 'refused' }); throw new KeyFailure('refused'); }
@@ -149,7 +156,11 @@ export async function gatherRecord(
   };
 
   const fetchKey = async (key: string): Promise<{ source: KeySource; resources: Resource[] }> => {
-    if (!base) throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
+    queryNeeded = true;
+    if (!base) {
+      if (serverRefused) refuseQuery();
+      throw new KeyFailure(serverRefused ? 'refused' : 'no_server');
+    }
     let relative: string;
     try { relative = renderTemplate(descriptor.prefetch[key], request.context); } catch (e) {
       if (e instanceof TemplateError) throw new KeyFailure('template');
@@ -212,6 +223,8 @@ export async function gatherRecord(
   const missing = descriptor.requiredPrefetch.filter((k) => report[k]?.source === 'failed');
   if (base && missing.length === 0) await fetchReferencedMedications([...byRef.values(), ...anonymous], base, byRef, get, budget);
   for (const t of timers) clearTimeout(t);
+  // A fhirServer the prefetch made unnecessary (the CDS Hooks sandbox always sends one) is not a refusal.
+  if (request.fhirServer && !queryNeeded) fhirQueryNotNeeded.inc({ server: base ? 'allowed' : 'not_allowed' });
   stageDuration.observe({ service: descriptor.id, stage: 'gather' }, (performance.now() - start) / 1000);
 
   if (missing.length > 0) {

@@ -15,7 +15,7 @@ import {
 } from '@prognos/contracts';
 import {
   SCORE_JOB_NAME, checkRedisConfig, type QueueLogger, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
-  verifyScoringResult,
+  verifyScoringResult, type WorkerHeartbeat,
 } from '@prognos/scorer';
 import type { Config } from '../config';
 import { stageDuration } from '../metrics';
@@ -54,6 +54,8 @@ export interface WorkerInfo {
   runs: Record<string, number>;
   /** Jobs by outcome since the worker started. */
   jobs: Record<string, number>;
+  /** The worker's inference / not-computed series (for the dashboard's aggregation); absent from older workers. */
+  metrics?: WorkerHeartbeat['metrics'];
 }
 
 export interface QueueScorerStats {
@@ -352,6 +354,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
       return {
         id: b.id, host: b.host, pid: b.pid, provider: b.provider, concurrency: b.concurrency, started: b.started,
         lastSeen: b.lastSeen, batches: b.batchSizes ?? {}, meanBatch, rows, runs, jobs: b.jobs ?? {},
+        ...(Array.isArray(b.metrics) ? { metrics: b.metrics } : {}),
       };
     });
   };

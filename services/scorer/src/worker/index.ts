@@ -2,6 +2,7 @@
 export * from './protocol';
 export * from './heartbeat';
 export * from './result-signature';
+export * from './heartbeat-metrics';
 export * from './worker-config';
 export * from './score-worker';
 export * from './metrics-server';

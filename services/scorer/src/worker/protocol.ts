@@ -6,6 +6,7 @@
 import { scoringInputSchema, type ScoreJobData } from '@prognos/contracts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { HeartbeatMetric } from './heartbeat-metrics';
 
 /** The pino-compatible logger subset both sides of the queue accept (tests pass a capturing one). */
 export interface QueueLogger {
@@ -61,6 +62,11 @@ export interface WorkerHeartbeat {
   batchSizes: Record<string, number>;
   /** Jobs by outcome since start (completed, expired, invalid, version_mismatch, failed). */
   jobs: Record<string, number>;
+  /**
+   * The worker's inference and not-computed series (heartbeat-metrics.ts), for the dashboard's
+   * distributed aggregation. Optional: older workers do not send it.
+   */
+  metrics?: HeartbeatMetric[];
 }
 
 /** Sorted set (score = last beat, ms) indexing the workers of a queue. */

@@ -12,6 +12,7 @@ import type { ModelInfo, ScoringInput, ScoringOutput } from '@prognos/contracts'
 import { batchSize, inferenceRows, inferenceRuns } from '../metrics';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat';
 import { signScoringResult } from './result-signature';
+import { readHeartbeatMetrics } from './heartbeat-metrics';
 import {
   JOB_FAILURE, checkRedisConfig, type QueueLogger, redisClientOptions, scoreJobDataSchema, type WorkerHeartbeat,
 } from './protocol';
@@ -199,7 +200,7 @@ export function startScoreWorker(options: ScoreWorkerOptions): ScoreWorker {
     const heartbeat: WorkerHeartbeat = {
       id, host: os.hostname(), pid: process.pid, queue: queueName, provider: engine.executionProvider,
       concurrency, started, lastSeen: new Date().toISOString(), batches: engine.batchStats ? engine.batchStats() : await readBatchStats(),
-      batchSizes: await readBatchSizeDistribution(), jobs: { ...counts },
+      batchSizes: await readBatchSizeDistribution(), jobs: { ...counts }, metrics: await readHeartbeatMetrics(),
     };
     await writeHeartbeat(redis, heartbeat, heartbeatMs * 3);
   };
