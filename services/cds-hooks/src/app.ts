@@ -43,6 +43,10 @@ export interface AppDependencies {
   /** Distributed mode, for the ops routes. */
   queue?: unknown;
   workers?: OpsDependencies['workers'];
+  /** Registry for /metrics and the dashboard (multi-process: the primary's aggregate). @defaultValue prom-client's default */
+  metricsRegistry?: OpsDependencies['registry'];
+  /** Dashboard history kept by the cluster primary (multi-process embedded mode). */
+  timeseries?: OpsDependencies['timeseries'];
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -112,6 +116,8 @@ export function createApp(deps: AppDependencies): Express {
     feedbackSummary: () => feedbackStore.summary(),
     queue: deps.queue,
     workers: deps.workers,
+    registry: deps.metricsRegistry,
+    timeseries: deps.timeseries,
   }));
 
   app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({

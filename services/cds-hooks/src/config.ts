@@ -2,6 +2,7 @@
  * Typed configuration from the environment, validated at startup (fail fast, readable errors).
  * Every deadline, limit and credential is here, not a literal in code.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { dashboardConfigSchema } from './ops/dashboard-config';
 
@@ -43,6 +44,13 @@ export const configSchema = z.object({
   MAX_RECORD_RESOURCES: z.coerce.number().int().min(1).default(50000),
   /** Redis for distributed mode; unset = embedded mode. */
   REDIS_URL: z.string().optional(),
+  /**
+   * Embedded mode (no REDIS_URL): HTTP processes serving the one PORT (node:cluster), each with its own
+   * pipeline and models; card registry, replay cache, feedback, /metrics and dashboard history are
+   * shared through the primary. 0 = the machine's available parallelism; 1 = a single process
+   * (no cluster). Ignored in distributed mode (scale with replicas). @defaultValue 0
+   */
+  EMBEDDED_PROCESSES: z.coerce.number().int().min(0).max(256).default(0),
   /** Queue name prefix for BullMQ. */
   QUEUE_NAME: z.string().default('prognos-score'),
   /** What to do when Redis is unreachable in distributed mode: score in process, or answer no cards. */
@@ -110,6 +118,12 @@ export type Config = z.infer<typeof configSchema>;
 /** true only when NODE_ENV asks for development (or test) explicitly: the one switch for lax defaults. */
 export function isDevelopmentEnv(config: { NODE_ENV?: string }): boolean {
   return config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+}
+
+/** HTTP processes to run: EMBEDDED_PROCESSES (0 = available parallelism) in embedded mode, 1 in distributed mode. */
+export function embeddedProcesses(config: Pick<Config, 'EMBEDDED_PROCESSES' | 'REDIS_URL'>, parallelism: () => number = os.availableParallelism): number {
+  if (config.REDIS_URL) return 1;
+  return config.EMBEDDED_PROCESSES > 0 ? config.EMBEDDED_PROCESSES : Math.max(1, parallelism());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

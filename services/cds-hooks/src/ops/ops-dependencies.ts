@@ -45,6 +45,11 @@ export interface OpsDependencies {
   workers?(): Promise<WorkerInfo[]>;
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;
+  /**
+   * Dashboard history kept elsewhere (the cluster primary in multi-process embedded mode): when set,
+   * this process starts no sampler of its own and /api/dashboard/timeseries answers from it.
+   */
+  timeseries?(sinceMs?: number): Promise<{ intervalMs: number; windowMs: number; points: unknown[] }>;
   /** Overrides of the DASHBOARD_* settings read from `config` (tests use short intervals). */
   dashboard?: Partial<DashboardOptions>;
 }

@@ -141,7 +141,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       ? async () => readQueueCounts(deps.queue as never, DEPENDENCY_TIMEOUT_MS)
       : undefined,
   });
-  history.start();
+  if (!deps.timeseries) history.start();
 
   const metricsGuard: RequestHandler = deps.config.METRICS_PROTECTED ? operator : (_req, _res, next) => next();
   router.get('/metrics', metricsGuard, handle(async (_req, res) => {
@@ -185,15 +185,16 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
     const access = (res.locals.operatorAccess as OperatorAccess | undefined) ?? 'credential';
     res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access }));
   }));
-  router.get('/api/dashboard/timeseries', operator, dashboardHeaders, (req, res) => {
+  router.get('/api/dashboard/timeseries', operator, dashboardHeaders, handle(async (req, res) => {
     const minutes = Number(req.query.minutes);
     const since = Number.isFinite(minutes) && minutes > 0 ? Date.now() - minutes * 60_000 : undefined;
+    if (deps.timeseries) { res.json(await deps.timeseries(since)); return; }
     res.json({
       intervalMs: history.intervalMs,
       windowMs: history.windowMs,
       points: history.points(since),
     });
-  });
+  }));
 
   mountQueueBoard(router, deps, operator);
   router.use('/admin', operator, (_req, res) => sendError(res, 404, 'not-found', 'No such operations page'));
