@@ -16,6 +16,7 @@ import { accessLog } from './http/access-log';
 import { clientLimits } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
+import { parseByteSize, readJsonBody } from './http/read-json-body';
 import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
@@ -120,10 +121,17 @@ export function createApp(deps: AppDependencies): Express {
     timeseries: deps.timeseries,
   }));
 
-  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({
+  // Compressed bodies and other charsets still go through express.json (then the depth check).
+  const bodyParserPath = [express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
-  }), limitJsonDepth(config.MAX_JSON_DEPTH));
+  }), limitJsonDepth(config.MAX_JSON_DEPTH)] as const;
+  const fallback: express.RequestHandler = (req, res, next) => {
+    bodyParserPath[0](req, res, (err?: unknown) => (err ? next(err) : bodyParserPath[1](req, res, next)));
+  };
+  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, readJsonBody({
+    limitBytes: parseByteSize(config.BODY_LIMIT), maxDepth: config.MAX_JSON_DEPTH, fallback,
+  }));
   app.use(createCdsRoutes({
     config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, now: deps.now,
   }));

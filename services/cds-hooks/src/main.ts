@@ -21,6 +21,7 @@ import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { RedisFeedbackStore } from './feedback/redis-feedback-store';
 import { createHttpServer } from './http/create-server';
+import { embeddedEngine } from './pipeline/embedded-engine';
 import { createLogger, type Logger } from './logger';
 
 interface Engine {
@@ -57,7 +58,7 @@ async function createEngine(config: Config, logger: Logger): Promise<Engine> {
   }
   const scorer = await createInProcessScorer(scorerConfig);
   logger.info({ services: scorer.services().length, provider: scorer.executionProvider }, 'embedded mode: scoring in process');
-  return { engine: scorer, services: scorer.services(), models: () => scorer.models(), executionProvider: () => scorer.executionProvider };
+  return { engine: embeddedEngine(scorer), services: scorer.services(), models: () => scorer.models(), executionProvider: () => scorer.executionProvider };
 }
 
 /**
