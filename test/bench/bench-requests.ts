@@ -94,6 +94,24 @@ export function jsonParseRate(calls: readonly HookCall[], durationMs = 1000): nu
   return (n * 1000) / elapsed;
 }
 
+/**
+ * Like {@link jsonParseRate}, from the bytes as they arrive: `Buffer` → string → `JSON.parse` per call.
+ * A service always parses a freshly decoded string; this is its true reading floor (measured: about
+ * 2-3 × the parse of an already-held string of the same text).
+ */
+export function jsonDecodeParseRate(calls: readonly HookCall[], durationMs = 1000): number {
+  const bufs = calls.map((c) => Buffer.from(c.body));
+  let n = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs) {
+    for (let k = 0; k < 10; k++) JSON.parse(bufs[(n + k) % bufs.length]!.toString('utf8'));
+    n += 10;
+    elapsed = performance.now() - t0;
+  }
+  return (n * 1000) / elapsed;
+}
+
 /** Shared Synthea records (first `limit` files by name), [] when ../shared is absent. */
 export function syntheaRecords(limit: number): PatientRecord[] {
   return syntheaBundlePaths().slice(0, limit).map((f) => recordOf(readJson<Bundle>(f)));

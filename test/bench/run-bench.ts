@@ -29,7 +29,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
-  ckdRecords, generatedRecords, jsonParseRate, meanOf, orderSignCalls, patientViewCalls, syntheaRecords, type HookCall,
+  ckdRecords, generatedRecords, jsonDecodeParseRate, jsonParseRate, meanOf, orderSignCalls, patientViewCalls, syntheaRecords, type HookCall,
 } from './bench-requests';
 import { driveLoad, type LoadResult } from './drive-load';
 import { createFloor, type Floor, type FloorResult } from './measure-floor';
@@ -343,12 +343,12 @@ function scenarioTable(rows: ScenarioRow[], scenarios: Scenario[]): string {
   return [head, ...lines].join('\n');
 }
 
-function floorTable(scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>): string {
-  const head = '| scenario | calls in rotation | prefetch res. | body KB | JSON.parse/s (1 core) | JSON.parse ms | floor req/s (10 in flight) | p50 ms | p95 ms | p99 ms | ms per call (1 in flight) | call / parse | with cards | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+function floorTable(scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>, decodeRates: Map<string, number>): string {
+  const head = '| scenario | calls in rotation | prefetch res. | body KB | JSON.parse/s (1 core) | JSON.parse ms | bytes → decode → parse /s | floor req/s (10 in flight) | p50 ms | p95 ms | p99 ms | ms per call (1 in flight) | call / parse | with cards | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   return [head, ...scenarios.map((s) => {
     const f = floors.get(s.name)!;
     const pr = parseRates.get(s.name)!;
-    return `| ${s.name} | ${s.calls.length} | ${f0(meanOf(s.calls, 'prefetchResources'))} | ${f0(meanOf(s.calls, 'bodyBytes') / 1024)} | ${f0(pr)} | ${f2(1000 / pr)} | ${f0(f.throughput)} | ${f1(f.p50)} | ${f1(f.p95)} | ${f1(f.p99)} | ${f2(f.serialMs)} | ${f2(f.serialMs / (1000 / pr))} | ${f0((100 * f.withCards) / Math.max(1, f.requests))} % | ${f.failures} |`;
+    return `| ${s.name} | ${s.calls.length} | ${f0(meanOf(s.calls, 'prefetchResources'))} | ${f0(meanOf(s.calls, 'bodyBytes') / 1024)} | ${f0(pr)} | ${f2(1000 / pr)} | ${f0(decodeRates.get(s.name)!)} | ${f0(f.throughput)} | ${f1(f.p50)} | ${f1(f.p95)} | ${f1(f.p99)} | ${f2(f.serialMs)} | ${f2(f.serialMs / (1000 / pr))} | ${f0((100 * f.withCards) / Math.max(1, f.requests))} % | ${f.failures} |`;
   })].join('\n');
 }
 
@@ -373,11 +373,13 @@ async function main(): Promise<void> {
 
   const floors = new Map<string, FloorResult>();
   const parseRates = new Map<string, number>();
+  const decodeRates = new Map<string, number>();
   for (const s of scenarios) {
     parseRates.set(s.name, jsonParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
+    decodeRates.set(s.name, jsonDecodeParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
     const f = await floor.measure(s.calls, { durationS: FLOOR_S, concurrency: CONNECTIONS });
     floors.set(s.name, f);
-    log(`floor ${s.name}: JSON.parse ${f0(parseRates.get(s.name)!)}/s; ${f0(f.throughput)} req/s, ${f2(f.serialMs)} ms/call, p99 ${f1(f.p99)} ms, cards ${f.withCards}/${f.requests}, failures ${f.failures}`);
+    log(`floor ${s.name}: JSON.parse ${f0(parseRates.get(s.name)!)}/s (from bytes ${f0(decodeRates.get(s.name)!)}/s); ${f0(f.throughput)} req/s, ${f2(f.serialMs)} ms/call, p99 ${f1(f.p99)} ms, cards ${f.withCards}/${f.requests}, failures ${f.failures}`);
   }
 
   const rows: ScenarioRow[] = [];
@@ -434,7 +436,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`## Service benchmark (${asOf.toISOString()})`, '', `Machine: ${machine}. ${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; floor ${FLOOR_S} s per scenario.`, '');
-  out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors, parseRates), '');
+  out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors, parseRates, decodeRates), '');
   out.push('### Service over HTTP', '', scenarioTable(rows, scenarios), '');
   if (batches.length) out.push('### Distributed: mean batch size against hooks in flight (pv-median)', '', batchTable(batches), '');
   if (curve.length) out.push('### Cost against record size (patient-view, 3 services × 4 generated records per size)', '', curveTable(curve), '');
@@ -448,7 +450,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 
   fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
-  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
+  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), decodeRates: Object.fromEntries(decodeRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
   log(`raw figures: ${JSON_OUT}`);
 }
 
