@@ -15,6 +15,7 @@
  *   BENCH_CONNECTIONS  concurrent connections / calls in flight               @defaultValue 10
  *   BENCH_MODES        embedded-1 (one process), embedded (EMBEDDED_PROCESSES default = available
  *                      parallelism), embedded-N, distributed-N (N workers)    @defaultValue embedded-1,embedded,distributed-1
+ *   BENCH_SCENARIOS    comma list of scenario names to run (floor and service) @defaultValue all
  *   BENCH_BATCH_S      distributed: seconds per in-flight level of the batch-size sweep; 0 = none  @defaultValue 5
  *   BENCH_BATCH_LEVELS distributed: calls in flight of the sweep            @defaultValue 10,50,200
  *   BENCH_REDIS_URL    Redis for distributed mode                            @defaultValue redis://127.0.0.1:6379
@@ -49,6 +50,7 @@ const SOAK_S = num(process.env.BENCH_SOAK_S, 60);
 const CONNECTIONS = num(process.env.BENCH_CONNECTIONS, 10);
 const MODES = (process.env.BENCH_MODES ?? 'embedded-1,embedded,distributed-1').split(',').map((s) => s.trim());
 const BATCH_S = num(process.env.BENCH_BATCH_S, 5);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 const BATCH_LEVELS = (process.env.BENCH_BATCH_LEVELS ?? '10,50,200').split(',').map(Number).filter((n) => n > 0);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -368,7 +370,7 @@ async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   log(`machine: ${machine}`);
   const floor = await createFloor();
-  const scenarios = buildScenarios(floor.services, asOf);
+  const scenarios = buildScenarios(floor.services, asOf).filter((s) => SCENARIOS.length === 0 || SCENARIOS.includes(s.name));
   log(`scenarios: ${scenarios.map((s) => `${s.name} (${s.calls.length} calls)`).join(', ')}`);
 
   const floors = new Map<string, FloorResult>();
