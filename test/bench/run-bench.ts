@@ -15,6 +15,7 @@
  *   BENCH_CONNECTIONS  concurrent connections / calls in flight               @defaultValue 10
  *   BENCH_MODES        embedded-1 (one process), embedded (EMBEDDED_PROCESSES default = available
  *                      parallelism), embedded-N, distributed-N (N workers)    @defaultValue embedded-1,embedded,distributed-1
+ *   BENCH_SERVICE_ENV  extra service environment, e.g. "EMBEDDED_SEMI_SPACE_MB=32 LOG_LEVEL=info"
  *   BENCH_SCENARIOS    comma list of scenario names to run (floor and service) @defaultValue all
  *   BENCH_BATCH_S      distributed: seconds per in-flight level of the batch-size sweep; 0 = none  @defaultValue 5
  *   BENCH_BATCH_LEVELS distributed: calls in flight of the sweep            @defaultValue 10,50,200
@@ -56,7 +57,10 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const JSON_OUT = process.env.BENCH_JSON ?? path.join(REPO_ROOT, 'bench-results', 'service-bench.json');
 /** Bodies of the cost curve's 20,000-resource records exceed the 5 MB default (uncapped prefetch). */
-const SERVICE_ENV = { BODY_LIMIT: '64mb', LOG_LEVEL: 'warn' };
+const SERVICE_ENV: Record<string, string> = {
+  BODY_LIMIT: '64mb', LOG_LEVEL: 'warn',
+  ...Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+};
 
 const TARGETS = { embeddedP99Ms: 50, distributedP99Ms: 75, floorShare: 0.6, parseShare: 0.5 };
 

@@ -51,6 +51,12 @@ export const configSchema = z.object({
    * (no cluster). Ignored in distributed mode (scale with replicas). @defaultValue 0
    */
   EMBEDDED_PROCESSES: z.coerce.number().int().min(0).max(256).default(0),
+  /**
+   * Multi-process embedded mode: V8 young-generation semi-space of each worker, MB (node's
+   * `--max-semi-space-size`); a larger one means fewer scavenges of the objects every parsed request
+   * leaves behind. 0 = node's default. @defaultValue 0
+   */
+  EMBEDDED_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
   /** Queue name prefix for BullMQ. */
   QUEUE_NAME: z.string().default('prognos-score'),
   /** What to do when Redis is unreachable in distributed mode: score in process, or answer no cards. */

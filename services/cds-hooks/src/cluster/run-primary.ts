@@ -87,6 +87,9 @@ export function runPrimary(config: Config, logger: Logger, processes: number): P
     setTimeout(() => { if (!stopping) fork(); }, delay);
   });
 
+  if (config.EMBEDDED_SEMI_SPACE_MB > 0) {
+    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${config.EMBEDDED_SEMI_SPACE_MB}`] });
+  }
   for (let i = 0; i < processes; i++) fork();
   logger.info({ processes, port: config.PORT }, 'embedded mode: multi-process (node:cluster), one port');
 
