@@ -62,6 +62,56 @@ export function generatedRecords(size: number, asOf: Date, count = BENCH_PROFILE
   })));
 }
 
+/** Profiles of the CKD scenario: the two CKD stages the ckd-progression rules address. */
+export const CKD_PROFILES: readonly PatientProfile[] = ['ckd-g3b-a3-t2d', 't2d-ckd-g3a'];
+
+/**
+ * Median CKD patients with three years of care: `size` resources (default 180; the generator spreads
+ * records under ~2,000 resources over 3 years of visits, labs and prescriptions), two per CKD profile.
+ */
+export function ckdRecords(asOf: Date, size = 180, count = 4, seed = 3000): PatientRecord[] {
+  return Array.from({ length: count }, (_, i) => recordOf(generatePatient({
+    seed: seed + i, profile: CKD_PROFILES[i % CKD_PROFILES.length], targetResources: size, asOf,
+  })));
+}
+
+/**
+ * `JSON.parse` calls per second of these bodies on one core (in rotation, for `durationMs`): the
+ * physical floor of any JavaScript service that must read the request. Measured in the caller's
+ * process, so compare it with service figures taken in the same run.
+ */
+export function jsonParseRate(calls: readonly HookCall[], durationMs = 1000): number {
+  const bodies = calls.map((c) => c.body);
+  for (let i = 0; i < Math.min(50, bodies.length * 4); i++) JSON.parse(bodies[i % bodies.length]!);
+  let n = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs) {
+    for (let k = 0; k < 10; k++) JSON.parse(bodies[(n + k) % bodies.length]!);
+    n += 10;
+    elapsed = performance.now() - t0;
+  }
+  return (n * 1000) / elapsed;
+}
+
+/**
+ * Like {@link jsonParseRate}, from the bytes as they arrive: `Buffer` → string → `JSON.parse` per call.
+ * A service always parses a freshly decoded string; this is its true reading floor (measured: about
+ * 2-3 × the parse of an already-held string of the same text).
+ */
+export function jsonDecodeParseRate(calls: readonly HookCall[], durationMs = 1000): number {
+  const bufs = calls.map((c) => Buffer.from(c.body));
+  let n = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs) {
+    for (let k = 0; k < 10; k++) JSON.parse(bufs[(n + k) % bufs.length]!.toString('utf8'));
+    n += 10;
+    elapsed = performance.now() - t0;
+  }
+  return (n * 1000) / elapsed;
+}
+
 /** Shared Synthea records (first `limit` files by name), [] when ../shared is absent. */
 export function syntheaRecords(limit: number): PatientRecord[] {
   return syntheaBundlePaths().slice(0, limit).map((f) => recordOf(readJson<Bundle>(f)));

@@ -5,7 +5,7 @@
  * bind cards). `concurrency` calls are kept in flight, as autocannon keeps `connections`.
  */
 import { createInProcessScorer, createScorerLogger, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
-import { MemoryCardRegistry, createLogger, loadConfig, runHook, type HookDependencies } from '@prognos/cds-hooks';
+import { MemoryCardRegistry, createLogger, embeddedEngine, loadConfig, runHook, type HookDependencies } from '@prognos/cds-hooks';
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import type { HookCall } from './bench-requests';
 import { percentile } from './drive-load';
@@ -40,7 +40,8 @@ export async function createFloor(env: Record<string, string> = {}): Promise<Flo
   const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', ...env });
   const deps: HookDependencies = {
     config,
-    engine: scorer,
+    // The service's own embedded engine (scores its own inputs without a second schema pass).
+    engine: embeddedEngine(scorer),
     cardRegistry: new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX),
     logger: createLogger('silent'),
   };

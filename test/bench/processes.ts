@@ -33,7 +33,8 @@ function spawnNode(script: string, env: Record<string, string>, nodeArgs: string
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npx tsc -b\` first`);
   const child = spawn(process.execPath, [...nodeArgs, script], {
     // Load drivers measure throughput from one client: the per-client limits are off unless a test sets them.
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', CLIENT_RATE_PER_S: '0', CLIENT_MAX_CONCURRENT: '0', ...env },
+    // One HTTP process unless the caller asks for more: the suites measure that process's memory and pid.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', CLIENT_RATE_PER_S: '0', CLIENT_MAX_CONCURRENT: '0', EMBEDDED_PROCESSES: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: REPO_ROOT,
   });

@@ -17,6 +17,7 @@ import { accessLog } from './http/access-log';
 import { clientLimits } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
+import { parseByteSize, readJsonBody } from './http/read-json-body';
 import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
@@ -54,6 +55,10 @@ export interface AppDependencies {
   workers?: OpsDependencies['workers'];
   /** Learned models' model cards (id -> MODEL_CARD.md path), served at /models/{id}/card. */
   modelCards?: ReadonlyMap<string, string>;
+  /** Registry for /metrics and the dashboard (multi-process: the primary's aggregate). @defaultValue prom-client's default */
+  metricsRegistry?: OpsDependencies['registry'];
+  /** Dashboard history kept by the cluster primary (multi-process embedded mode). */
+  timeseries?: OpsDependencies['timeseries'];
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -141,6 +146,8 @@ export function createApp(deps: AppDependencies): Express {
         return feedbackStore.records ? feedbackStore.records() : [];
       },
     },
+    registry: deps.metricsRegistry,
+    timeseries: deps.timeseries,
   }));
 
   app.use(createModelCardRoutes(deps.modelCards ?? new Map()));
@@ -164,10 +171,17 @@ export function createApp(deps: AppDependencies): Express {
   }));
 
   app.use('/cds-services', cdsTrafficLog(recentErrors, (id) => registry.has(id)));
-  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, express.json({
+  // Compressed bodies and other charsets still go through express.json (then the depth check).
+  const bodyParserPath = [express.json({
     limit: config.BODY_LIMIT,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
-  }), limitJsonDepth(config.MAX_JSON_DEPTH));
+  }), limitJsonDepth(config.MAX_JSON_DEPTH)] as const;
+  const fallback: express.RequestHandler = (req, res, next) => {
+    bodyParserPath[0](req, res, (err?: unknown) => (err ? next(err) : bodyParserPath[1](req, res, next)));
+  };
+  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, readJsonBody({
+    limitBytes: parseByteSize(config.BODY_LIMIT), maxDepth: config.MAX_JSON_DEPTH, fallback,
+  }));
   app.use(createCdsRoutes({
     config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, shownCards, now: deps.now, drift,
   }));

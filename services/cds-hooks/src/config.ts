@@ -2,6 +2,7 @@
  * Typed configuration from the environment, validated at startup (fail fast, readable errors).
  * Every deadline, limit and credential is here, not a literal in code.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { dashboardConfigSchema } from './ops/dashboard-config';
 
@@ -52,6 +53,19 @@ export const configSchema = z.object({
   SMART_APP_LABEL: z.string().min(1).max(80).default('Open in Prognos'),
   /** Redis for distributed mode; unset = embedded mode. */
   REDIS_URL: z.string().optional(),
+  /**
+   * Embedded mode (no REDIS_URL): HTTP processes serving the one PORT (node:cluster), each with its own
+   * pipeline and models; card registry, replay cache, feedback, /metrics and dashboard history are
+   * shared through the primary. 0 = the machine's available parallelism; 1 = a single process
+   * (no cluster). Ignored in distributed mode (scale with replicas). @defaultValue 0
+   */
+  EMBEDDED_PROCESSES: z.coerce.number().int().min(0).max(256).default(0),
+  /**
+   * Multi-process embedded mode: V8 young-generation semi-space of each worker, MB (node's
+   * `--max-semi-space-size`); a larger one means fewer scavenges of the objects every parsed request
+   * leaves behind. 0 = node's default. @defaultValue 0
+   */
+  EMBEDDED_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
   /** Queue name prefix for BullMQ. */
   QUEUE_NAME: z.string().default('prognos-score'),
   /** What to do when Redis is unreachable in distributed mode: score in process, or answer no cards. */
@@ -134,6 +148,12 @@ export type Config = z.infer<typeof configSchema>;
 /** true only when NODE_ENV asks for development (or test) explicitly: the one switch for lax defaults. */
 export function isDevelopmentEnv(config: { NODE_ENV?: string }): boolean {
   return config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+}
+
+/** HTTP processes to run: EMBEDDED_PROCESSES (0 = available parallelism) in embedded mode, 1 in distributed mode. */
+export function embeddedProcesses(config: Pick<Config, 'EMBEDDED_PROCESSES' | 'REDIS_URL'>, parallelism: () => number = os.availableParallelism): number {
+  if (config.REDIS_URL) return 1;
+  return config.EMBEDDED_PROCESSES > 0 ? config.EMBEDDED_PROCESSES : Math.max(1, parallelism());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

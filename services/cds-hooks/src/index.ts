@@ -14,3 +14,4 @@ export { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 export { RedisFeedbackStore } from './feedback/redis-feedback-store';
 export type { FeedbackStore, FeedbackRecord, FeedbackSummary } from './feedback/feedback-store';
 export { runHook, type HookDependencies, type HookConfig } from './pipeline/run-hook';
+export { embeddedEngine } from './pipeline/embedded-engine';

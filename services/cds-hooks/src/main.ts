@@ -3,6 +3,7 @@
  * REDIS_URL is set), builds the app and serves on PORT. SIGTERM/SIGINT: stop accepting, let
  * in-flight calls finish (SHUTDOWN_GRACE_MS), close the engine and Redis.
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { createInProcessScorer, learnedModelCards, loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
@@ -10,13 +11,18 @@ import type { CdsServiceDescriptor, ModelInfo, ScoringEngine } from '@prognos/co
 import { createApp, type AppDependencies } from './app';
 import { createAuthMode } from './auth/create-auth-mode';
 import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from './auth/replay-cache';
-import { isDevelopmentEnv, loadConfig, type Config } from './config';
+import { answerMetricRequests, ClusterRegistryView } from './cluster/cluster-metrics';
+import { IpcClient } from './cluster/ipc-rpc';
+import { IpcCardRegistry, IpcFeedbackStore, IpcReplayCache, IpcShownCardLog } from './cluster/ipc-stores';
+import { CLUSTER_SIZE_ENV, HISTORY, runPrimary } from './cluster/run-primary';
+import { embeddedProcesses, isDevelopmentEnv, loadConfig, type Config } from './config';
 import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feedback/card-registry';
 import type { FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { RedisFeedbackStore } from './feedback/redis-feedback-store';
 import { createHttpServer } from './http/create-server';
 import { MemoryShownCardLog, RedisShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
+import { embeddedEngine } from './pipeline/embedded-engine';
 import { createLogger, type Logger } from './logger';
 
 interface Engine {
@@ -53,17 +59,54 @@ async function createEngine(config: Config, logger: Logger): Promise<Engine> {
   }
   const scorer = await createInProcessScorer(scorerConfig);
   logger.info({ services: scorer.services().length, provider: scorer.executionProvider }, 'embedded mode: scoring in process');
-  return { engine: scorer, services: scorer.services(), models: () => scorer.models(), executionProvider: () => scorer.executionProvider };
+  return { engine: embeddedEngine(scorer), services: scorer.services(), models: () => scorer.models(), executionProvider: () => scorer.executionProvider };
 }
 
-export async function main(): Promise<Server> {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+/**
+ * A worker of multi-process embedded mode takes its share of the per-client limits (connections are
+ * spread round-robin over the processes, so the service as a whole keeps about the configured limits).
+ */
+function shareOfLimits(config: Config, processes: number): Config {
+  const share = (n: number) => (n > 0 ? Math.max(1, Math.ceil(n / processes)) : n);
+  return {
+    ...config,
+    CLIENT_RATE_PER_S: config.CLIENT_RATE_PER_S > 0 ? config.CLIENT_RATE_PER_S / processes : 0,
+    CLIENT_RATE_BURST: share(config.CLIENT_RATE_BURST),
+    CLIENT_MAX_CONCURRENT: share(config.CLIENT_MAX_CONCURRENT),
+  };
+}
+
+/**
+ * Starts the service. With more than one embedded process this process becomes the cluster primary
+ * (it forks the HTTP workers and resolves undefined); a worker, or a single process, serves HTTP.
+ */
+export async function main(): Promise<Server | undefined> {
+  const loaded = loadConfig();
+  const logger = createLogger(loaded.LOG_LEVEL);
+  const processes = embeddedProcesses(loaded);
+  if (processes > 1 && cluster.isPrimary) {
+    const primary = runPrimary(loaded, logger, processes);
+    process.on('SIGTERM', () => primary.shutdown('SIGTERM'));
+    process.on('SIGINT', () => primary.shutdown('SIGINT'));
+    void primary.stopped.then(() => { logger.info('stopped'); process.exit(0); });
+    return undefined;
+  }
+  const inCluster = cluster.isWorker && !loaded.REDIS_URL;
+  const config = inCluster ? shareOfLimits(loaded, Number(process.env[CLUSTER_SIZE_ENV]) || 1) : loaded;
+  const ipc = inCluster ? new IpcClient(process) : undefined;
   let redis: Redis | undefined;
   let replayCache: ReplayCache = new MemoryReplayCache(Date.now, config.REPLAY_CACHE_MAX_PER_ISSUER);
   let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   let feedbackStore: FeedbackStore = new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
   let shownCards: ShownCardLog = new MemoryShownCardLog();
+  if (ipc) {
+    // One copy of each in the cluster primary: attribution, replay refusal and feedback across processes.
+    replayCache = new IpcReplayCache(ipc);
+    cardRegistry = new IpcCardRegistry(ipc);
+    feedbackStore = new IpcFeedbackStore(ipc);
+    shownCards = new IpcShownCardLog(ipc);
+    answerMetricRequests();
+  }
   if (config.REDIS_URL) {
     // Fail fast per command: the feedback store buffers, the replay cache falls back locally.
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -83,6 +126,8 @@ export async function main(): Promise<Server> {
     config, logger, engine, services, auth, cardRegistry, feedbackStore, shownCards, models, executionProvider, lifecycle,
     queue: engine.queue, workers: engine.workers,
     modelCards: (() => { const sc = loadScorerConfig(); return learnedModelCards(sc.MODELS_DIR, sc.CUSTOM_MODELS_DIR); })(),
+    metricsRegistry: ipc ? new ClusterRegistryView(ipc).asRegistry() : undefined,
+    timeseries: ipc ? (since) => ipc.call(HISTORY, 'points', since ?? null) : undefined,
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST, () => {
@@ -113,6 +158,8 @@ export async function main(): Promise<Server> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A worker whose primary is gone has no shared state left: finish in-flight calls and exit.
+  if (inCluster) process.on('disconnect', () => shutdown('primary disconnected'));
   return server;
 }
 

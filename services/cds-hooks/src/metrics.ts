@@ -130,6 +130,8 @@ export const workersOnline = getOrCreateMetric('prognos_workers_online', () => n
 export const modelInfo = getOrCreateMetric('prognos_model_info', () => new client.Gauge({
   name: 'prognos_model_info',
   help: 'Models loaded, by id, version and execution provider (value is always 1)',
+  // Multi-process embedded mode: every process loads the same models; the aggregate is 1, not N.
+  aggregator: 'max',
   labelNames: ['model', 'version', 'provider'] as const,
 }));
 
@@ -137,6 +139,7 @@ export const modelInfo = getOrCreateMetric('prognos_model_info', () => new clien
 export const modelLoadSeconds = getOrCreateMetric('prognos_model_load_seconds', () => new client.Gauge({
   name: 'prognos_model_load_seconds',
   help: 'Time each loaded model took to load, seconds',
+  aggregator: 'max',
   labelNames: ['model'] as const,
 }));
 

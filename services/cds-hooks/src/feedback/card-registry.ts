@@ -31,8 +31,17 @@ export interface CardRegistry {
 
 /** A stable, fixed-length key for a client (issuer + tenant). */
 export function clientKey(client: ClientIdentity): string {
-  return createHash('sha256').update(`${client.iss}\u0000${client.tenant ?? ''}`).digest('base64url').slice(0, 22);
+  const id = `${client.iss}\u0000${client.tenant ?? ''}`;
+  let key = clientKeys.get(id);
+  if (key === undefined) {
+    key = createHash('sha256').update(id).digest('base64url').slice(0, 22);
+    // A handful of clients call all day: remember their keys (bounded) instead of hashing per card.
+    if (clientKeys.size >= 1024) clientKeys.clear();
+    clientKeys.set(id, key);
+  }
+  return key;
 }
+const clientKeys = new Map<string, string>();
 
 type Entry = CardAttribution & { until: number };
 

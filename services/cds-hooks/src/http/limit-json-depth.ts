@@ -9,17 +9,29 @@ import type { RequestHandler } from 'express';
 import { badRequest } from '@prognos/contracts';
 
 /**
- * true when a JSON value nests deeper than `limit` objects/arrays. Walked iteratively (it cannot
- * overflow the stack itself) and stops at the first path beyond the limit.
+ * true when a JSON value nests deeper than `limit` objects/arrays. Recursive but bounded: it never
+ * descends more than `limit` + 1 levels, so it cannot overflow the stack, and it allocates nothing
+ * per node (the earlier iterative walk pushed an object and an `Object.values` array per node and
+ * cost about as much as parsing the body).
  */
 export function jsonDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: { v: unknown; d: number }[] = [{ v: value, d: 0 }];
-  while (stack.length > 0) {
-    const { v, d } = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d + 1 > limit) return true;
-    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push({ v: c, d: d + 1 });
+  return exceeds(value, limit + 1);
+}
+
+function exceeds(v: unknown, left: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (left === 1) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const c: unknown = v[i];
+      if (c !== null && typeof c === 'object' && exceeds(c, left - 1)) return true;
+    }
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const c = o[k];
+    if (c !== null && typeof c === 'object' && exceeds(c, left - 1)) return true;
   }
   return false;
 }

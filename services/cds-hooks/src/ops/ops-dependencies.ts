@@ -69,6 +69,11 @@ export interface OpsDependencies {
   drift?: { snapshot(): unknown };
   /** Ids of the models whose model card /models/{id}/card serves. */
   modelCards?: readonly string[];
+  /**
+   * Dashboard history kept elsewhere (the cluster primary in multi-process embedded mode): when set,
+   * this process starts no sampler of its own and /api/dashboard/timeseries answers from it.
+   */
+  timeseries?(sinceMs?: number): Promise<{ intervalMs: number; windowMs: number; points: unknown[] }>;
   /** Overrides of the DASHBOARD_* settings read from `config` (tests use short intervals). */
   dashboard?: Partial<DashboardOptions>;
 }

@@ -154,7 +154,7 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
       ? async () => readQueueCounts(deps.queue as never, DEPENDENCY_TIMEOUT_MS)
       : undefined,
   });
-  history.start();
+  if (!deps.timeseries) history.start();
   const processHealth = new ProcessHealthMonitor((deps.config as { BUILD_COMMIT?: string }).BUILD_COMMIT);
 
   const metricsGuard: RequestHandler = deps.config.METRICS_PROTECTED ? operator : (_req, _res, next) => next();
@@ -199,15 +199,16 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
     const access = (res.locals.operatorAccess as OperatorAccess | undefined) ?? 'credential';
     res.json(await buildDashboardSummary(deps, registry, { ...options, operatorAccess: access, processHealth }));
   }));
-  router.get('/api/dashboard/timeseries', operator, dashboardHeaders, (req, res) => {
+  router.get('/api/dashboard/timeseries', operator, dashboardHeaders, handle(async (req, res) => {
     const minutes = Number(req.query.minutes);
     const since = Number.isFinite(minutes) && minutes > 0 ? Date.now() - minutes * 60_000 : undefined;
+    if (deps.timeseries) { res.json(await deps.timeseries(since)); return; }
     res.json({
       intervalMs: history.intervalMs,
       windowMs: history.windowMs,
       points: history.points(since),
     });
-  });
+  }));
 
   router.get('/api/dashboard/drift', operator, dashboardHeaders, (_req, res) => {
     res.json({

@@ -1,0 +1,129 @@
+/**
+ * The CDS body reader on the hot path: the body is read once as bytes (Buffers collected, one
+ * concat), decoded once, parsed once with `JSON.parse`, and its nesting bounded by a walk that stops
+ * at MAX_JSON_DEPTH. It answers exactly as body-parser's `express.json` did (same error `type`s, so
+ * the one error handler maps them to the same 400 / 413 / 415 OperationOutcomes): empty body `{}`,
+ * first character must open an object or array, a UTF-8 BOM is dropped, invalid UTF-8 becomes U+FFFD,
+ * over the limit → 413 after the rest of the request is drained (the connection stays usable), a body
+ * shorter or longer than its Content-Length → 400.
+ *
+ * Only the common case takes this path (POST, no Content-Encoding, charset absent or UTF-8); a
+ * compressed body or another charset goes to `fallback` (express.json), which inflates and decodes.
+ * body-parser's extra cost was decoding through iconv-lite into a string chunk by chunk (a rope that
+ * JSON.parse then flattens) and a second full walk of the parsed tree for the depth check.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { badRequest } from '@prognos/contracts';
+import { jsonDepthExceeds } from './limit-json-depth';
+
+/** An error shaped like body-parser's (`type` read by the error handler). */
+function bodyError(type: string, status: number, message: string): Error & { type: string; status: number; expose: boolean } {
+  return Object.assign(new Error(message), { type, status, expose: true });
+}
+
+/** UTF-8 (or no charset given, which JSON defines as UTF-8). */
+function isUtf8ContentType(ct: string | undefined): boolean {
+  if (!ct) return true;
+  const i = ct.toLowerCase().indexOf('charset=');
+  if (i < 0) return true;
+  const cs = ct.slice(i + 8).split(';')[0]!.trim().replace(/^"|"$/g, '').toLowerCase();
+  return cs === 'utf-8' || cs === 'utf8';
+}
+
+/** As type-is' hasBody: chunked, or any numeric Content-Length (0 included: the empty body parses as `{}`). */
+function hasBody(req: IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (cl !== undefined && !Number.isNaN(Number(cl)));
+}
+
+/** A size such as BODY_LIMIT ('5mb', '64kb', '1048576'), in bytes (1 kb = 1024 b, as body-parser reads it). */
+export function parseByteSize(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(v);
+  if (!m) throw new Error(`invalid size ${JSON.stringify(v)}`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/** Parses the body text as body-parser's strict JSON parser does. */
+export function parseJsonText(text: string): unknown {
+  if (text.length === 0) return {};
+  let i = 0;
+  // First non-whitespace character must start an object or an array (strict mode).
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  const first = text.charCodeAt(i);
+  if (first !== 0x7b && first !== 0x5b) throw bodyError('entity.parse.failed', 400, 'Request body is not a JSON object or array');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw bodyError('entity.parse.failed', 400, (e as Error).message);
+  }
+}
+
+export interface ReadJsonBodyOptions {
+  /** Largest body in bytes (413 beyond). */
+  limitBytes: number;
+  /** Largest nesting depth (400 beyond). */
+  maxDepth: number;
+  /** For what this reader does not handle itself (compressed bodies, other charsets, other methods). */
+  fallback: RequestHandler;
+}
+
+const ignore = () => undefined;
+
+export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
+  const { limitBytes, maxDepth, fallback } = options;
+  return (req, res, next) => {
+    const enc = req.headers['content-encoding'];
+    if (req.method !== 'POST' || (enc !== undefined && enc.toLowerCase() !== 'identity') || !isUtf8ContentType(req.headers['content-type'])
+      || req.readableEnded) {
+      fallback(req, res, next);
+      return;
+    }
+    if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+    if (!hasBody(req)) { next(); return; }
+    const declared = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
+    let failure: Error | undefined;
+    if (declared !== undefined && declared > limitBytes) failure = bodyError('entity.too.large', 413, 'request entity too large');
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      if (failure) return; // drained, not kept
+      received += chunk.length;
+      if (received > limitBytes) { failure = bodyError('entity.too.large', 413, 'request entity too large'); chunks.length = 0; return; }
+      chunks.push(chunk);
+    };
+    const cleanup = () => { req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('aborted', onAborted); };
+    // A late socket error on this request must not become an uncaught exception.
+    req.on('error', ignore);
+    const onEnd = () => {
+      cleanup();
+      if (failure) { next(failure); return; }
+      if (declared !== undefined && received !== declared) { next(bodyError('request.size.invalid', 400, 'request size did not match content length')); return; }
+      try {
+        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+        let text = buf.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        const body = parseJsonText(text);
+        if (jsonDepthExceeds(body, maxDepth)) {
+          next(badRequest(`Request body nests deeper than ${maxDepth} levels (MAX_JSON_DEPTH)`));
+          return;
+        }
+        (req as { body?: unknown }).body = body;
+        next();
+      } catch (e) {
+        next(e);
+      }
+    };
+    const onError = (e: Error) => { cleanup(); next(bodyError('request.aborted', 400, e.message)); };
+    const onAborted = () => { cleanup(); next(bodyError('request.aborted', 400, 'request aborted')); };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  };
+}
