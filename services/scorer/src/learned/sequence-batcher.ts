@@ -6,21 +6,10 @@
  * one call of 64 patients costs about what one patient does.
  */
 import type { SequencePayload } from '@prognos/contracts';
-import * as metrics from '../metrics';
-import { processBatchStats, type BatchStats } from '../runtime/batch-stats';
+import { BatchQueue, type MicroBatcherOptions } from '../runtime/micro-batcher';
 import type { PaddedBatch, SequenceSession } from './sequence-session';
 
-export interface SequenceBatcherOptions {
-  maxBatch: number;
-  maxWaitUs: number;
-  stats?: BatchStats;
-}
-
-interface Pending {
-  sequence: SequencePayload;
-  resolve: (values: number[]) => void;
-  reject: (err: Error) => void;
-}
+export type SequenceBatcherOptions = MicroBatcherOptions;
 
 /** Right-pads sequences into one batch (at least one step, so an empty sequence still runs). */
 export function padSequences(items: readonly SequencePayload[], channels: number, staticWidth: number): PaddedBatch {
@@ -39,73 +28,19 @@ export function padSequences(items: readonly SequencePayload[], channels: number
   return { count, steps, seq, mask, statics, present };
 }
 
-export class SequenceBatcher {
-  private queue: Pending[] = [];
-  private firstAt = 0n;
-  private scheduled = false;
-  private closed = false;
-  private inFlight = new Set<Promise<void>>();
-
-  constructor(private readonly model: SequenceSession, private readonly options: SequenceBatcherOptions) {}
-
-  /** Scores one patient's sequence; resolves with one value per manifest output. */
-  submit(sequence: SequencePayload): Promise<number[]> {
-    const id = this.model.bundle.manifest.id;
-    if (this.closed) return Promise.reject(new Error(`model ${id} is closed`));
-    if (sequence.channels !== this.model.channels || sequence.statics.length !== this.model.staticWidth) {
-      return Promise.reject(new Error(`model ${id} expects ${this.model.channels} channels and ${this.model.staticWidth} statics, got ${sequence.channels} and ${sequence.statics.length}`));
-    }
-    return new Promise<number[]>((resolve, reject) => {
-      if (this.queue.length === 0) this.firstAt = process.hrtime.bigint();
-      this.queue.push({ sequence, resolve, reject });
-      if (this.queue.length >= this.options.maxBatch) this.flush();
-      else this.schedule();
-    });
+/** Learned sequence models: items are padded to the batch's longest sequence in one run. */
+export class SequenceBatcher extends BatchQueue<SequencePayload> {
+  constructor(private readonly model: SequenceSession, options: SequenceBatcherOptions) {
+    super({ model: model.bundle.manifest.id, provider: model.provider }, options);
   }
 
-  flush(): void {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
-      const p = this.run(batch).finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
-    }
+  protected invalid(sequence: SequencePayload): string | undefined {
+    return sequence.channels !== this.model.channels || sequence.statics.length !== this.model.staticWidth
+      ? `expects ${this.model.channels} channels and ${this.model.staticWidth} statics, got ${sequence.channels} and ${sequence.statics.length}`
+      : undefined;
   }
 
-  async close(): Promise<void> {
-    this.flush();
-    this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const check = (): void => {
-      if (this.queue.length === 0) { this.scheduled = false; return; }
-      const remainingUs = this.options.maxWaitUs - Number(process.hrtime.bigint() - this.firstAt) / 1000;
-      if (remainingUs <= 0) { this.scheduled = false; this.flush(); }
-      else if (remainingUs >= 2000) setTimeout(check, Math.floor(remainingUs / 1000) - 1);
-      else setImmediate(check);
-    };
-    setImmediate(check);
-  }
-
-  private async run(batch: Pending[]): Promise<void> {
-    const n = batch.length;
-    const labels = { model: this.model.bundle.manifest.id, provider: this.model.provider };
-    const started = process.hrtime.bigint();
-    try {
-      const outputs = await this.model.runBatch(padSequences(batch.map((p) => p.sequence), this.model.channels, this.model.staticWidth));
-      metrics.inferenceRows.inc(labels, n);
-      metrics.inferenceRuns.inc(labels);
-      metrics.batchSize.observe(labels, n);
-      metrics.inferenceDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-      processBatchStats.record(labels.model, n);
-      this.options.stats?.record(labels.model, n);
-      batch.forEach((p, i) => p.resolve(outputs.map((o) => o[i]!)));
-    } catch (err) {
-      const e = new Error(`inference failed for model ${labels.model}: ${err instanceof Error ? err.message : String(err)}`);
-      for (const p of batch) p.reject(e);
-    }
+  protected runItems(items: SequencePayload[]): Promise<Float32Array[]> {
+    return this.model.runBatch(padSequences(items, this.model.channels, this.model.staticWidth));
   }
 }

@@ -19,30 +19,39 @@ export interface MicroBatcherOptions {
   stats?: BatchStats;
 }
 
-interface Pending {
-  row: Float32Array;
+interface Pending<T> {
+  item: T;
   resolve: (values: number[]) => void;
   reject: (err: Error) => void;
 }
 
-export class MicroBatcher {
-  private queue: Pending[] = [];
+/**
+ * The flush policy and metrics shared by every batcher: items queue until maxBatch or maxWaitUs,
+ * then `runItems` scores them in one onnxruntime call. Subclasses say how items are checked and
+ * packed into a run (flat rows here, padded sequences in learned/sequence-batcher.ts).
+ */
+export abstract class BatchQueue<T> {
+  private queue: Pending<T>[] = [];
   private firstAt = 0n;
   private scheduled = false;
   private closed = false;
   private inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly model: ModelSession, private readonly options: MicroBatcherOptions) {}
+  constructor(private readonly labels: { model: string; provider: string }, private readonly options: MicroBatcherOptions) {}
 
-  /** Scores one row (manifest input order); resolves with one value per manifest output. */
-  submit(row: Float32Array): Promise<number[]> {
-    if (this.closed) return Promise.reject(new Error(`model ${this.model.bundle.manifest.id} is closed`));
-    if (row.length !== this.model.width) {
-      return Promise.reject(new Error(`model ${this.model.bundle.manifest.id} expects ${this.model.width} columns, got ${row.length}`));
-    }
+  /** Why `item` cannot be scored by this model, or undefined. */
+  protected abstract invalid(item: T): string | undefined;
+  /** One run over `items`: outputs[o][i] is output o of item i. */
+  protected abstract runItems(items: T[]): Promise<Float32Array[]>;
+
+  /** Scores one item; resolves with one value per manifest output. */
+  submit(item: T): Promise<number[]> {
+    if (this.closed) return Promise.reject(new Error(`model ${this.labels.model} is closed`));
+    const why = this.invalid(item);
+    if (why) return Promise.reject(new Error(`model ${this.labels.model} ${why}`));
     return new Promise<number[]>((resolve, reject) => {
       if (this.queue.length === 0) this.firstAt = process.hrtime.bigint();
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxBatch) this.flush();
       else this.schedule();
     });
@@ -57,7 +66,7 @@ export class MicroBatcher {
     }
   }
 
-  /** Flushes what is queued, waits for running batches, then refuses new rows. */
+  /** Flushes what is queued, waits for running batches, then refuses new items. */
   async close(): Promise<void> {
     this.flush();
     this.closed = true;
@@ -83,15 +92,12 @@ export class MicroBatcher {
     setImmediate(check);
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(batch: Pending<T>[]): Promise<void> {
     const n = batch.length;
-    const width = this.model.width;
-    const rows = new Float32Array(n * width);
-    batch.forEach((p, i) => rows.set(p.row, i * width));
-    const labels = { model: this.model.bundle.manifest.id, provider: this.model.provider };
+    const labels = this.labels;
     const started = process.hrtime.bigint();
     try {
-      const outputs = await this.model.runBatch(rows, n);
+      const outputs = await this.runItems(batch.map((p) => p.item));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.inferenceRows.inc(labels, n);
       metrics.inferenceRuns.inc(labels);
@@ -104,5 +110,23 @@ export class MicroBatcher {
       const e = new Error(`inference failed for model ${labels.model}: ${err instanceof Error ? err.message : String(err)}`);
       for (const p of batch) p.reject(e);
     }
+  }
+}
+
+/** Flat models: one row (manifest input order) per item, rows stacked into one input tensor. */
+export class MicroBatcher extends BatchQueue<Float32Array> {
+  constructor(private readonly model: ModelSession, options: MicroBatcherOptions) {
+    super({ model: model.bundle.manifest.id, provider: model.provider }, options);
+  }
+
+  protected invalid(row: Float32Array): string | undefined {
+    return row.length !== this.model.width ? `expects ${this.model.width} columns, got ${row.length}` : undefined;
+  }
+
+  protected runItems(items: Float32Array[]): Promise<Float32Array[]> {
+    const width = this.model.width;
+    const rows = new Float32Array(items.length * width);
+    items.forEach((row, i) => rows.set(row, i * width));
+    return this.model.runBatch(rows, items.length);
   }
 }
