@@ -32,6 +32,7 @@ export function buildAllFeatureSets(features: PatientFeatures, names: readonly F
 }
 export { resolveFeatureValue } from './build-feature-set';
 export { buildSequence } from './progression/build-sequence';
+export { padSequences, type PaddedSequences, type SequenceToPad } from './progression/pad-sequences';
 export { progressionEligibility, type EligibilityResult } from './progression/progression-eligibility';
 export { simulatePatient, SIMULATED_TYPES, type SimulatedPatient } from './generator/progression-simulator';
 export { readFhirSource, detectSource, type SourceRecord, type SourceStats } from './dataset/read-fhir-source';

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HORIZONS_YEARS, META_COLUMNS, SPLITS, channelNames, type DatasetAccumulator } from './build-dataset';
 import { writeNpy } from './write-npy';
+import { padSequences } from '../progression/pad-sequences';
 
 export interface DatasetDescription {
   sequenceSet: string;
@@ -42,18 +43,12 @@ export function writeDataset(acc: DatasetAccumulator, outDir: string, source: Re
   const C = chans.length;
   const S = def.statics.length;
   const M = META_COLUMNS.length;
-  const seq = new Float32Array(n * T * C);
-  const mask = new Float32Array(n * T);
-  const stat = new Float32Array(n * S);
-  const statPresent = new Float32Array(n * S);
+  // The same padding as serving (learned/sequence-batcher.ts), to the set's maxSteps.
+  const { seq, mask, statics: stat, present: statPresent } = padSequences(samples, C, S, T);
   const labels = new Float32Array(n * 2);
   const known = new Float32Array(n * 2);
   const meta = new Float64Array(n * M);
   samples.forEach((s, i) => {
-    seq.set(s.steps, i * T * C);
-    for (let t = 0; t < s.length; t++) mask[i * T + t] = 1;
-    stat.set(s.statics, i * S);
-    statPresent.set(s.staticPresent, i * S);
     labels.set(s.labels, i * 2);
     known.set(s.known, i * 2);
     meta.set(s.meta, i * M);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { SequencePayload } from '@prognos/contracts';
 import { loadScorerConfig } from '../config';
 import { readLearnedBundle } from '../learned/read-learned-bundles';
-import { padSequences } from '../learned/sequence-batcher';
+import { padSequences } from '@prognos/fhir-features';
 import { createSequenceSession } from '../learned/sequence-session';
 import { seededRandom } from '../models/bundled-model-runner';
 import { chooseExecutionProvider } from '../runtime/execution-provider';

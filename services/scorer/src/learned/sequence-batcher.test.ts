@@ -7,7 +7,8 @@ import type { SequencePayload } from '@prognos/contracts';
 import { BUNDLED_MODELS_DIR } from '../models/bundled-model-runner';
 import { BatchStats } from '../runtime/batch-stats';
 import { readLearnedBundle } from './read-learned-bundles';
-import { padSequences, SequenceBatcher } from './sequence-batcher';
+import { padSequences } from '@prognos/fhir-features';
+import { SequenceBatcher } from './sequence-batcher';
 import { createSequenceSession, type SequenceSession } from './sequence-session';
 
 const bundle = readLearnedBundle(path.join(BUNDLED_MODELS_DIR, 'ckd-progression-gru'), 'bundled');

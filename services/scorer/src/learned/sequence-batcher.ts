@@ -7,26 +7,10 @@
  */
 import type { SequencePayload } from '@prognos/contracts';
 import { BatchQueue, type MicroBatcherOptions } from '../runtime/micro-batcher';
-import type { PaddedBatch, SequenceSession } from './sequence-session';
+import { padSequences } from '@prognos/fhir-features';
+import type { SequenceSession } from './sequence-session';
 
 export type SequenceBatcherOptions = MicroBatcherOptions;
-
-/** Right-pads sequences into one batch (at least one step, so an empty sequence still runs). */
-export function padSequences(items: readonly SequencePayload[], channels: number, staticWidth: number): PaddedBatch {
-  const count = items.length;
-  const steps = Math.max(1, ...items.map((s) => s.length));
-  const seq = new Float32Array(count * steps * channels);
-  const mask = new Float32Array(count * steps);
-  const statics = new Float32Array(count * staticWidth);
-  const present = new Float32Array(count * staticWidth);
-  items.forEach((s, i) => {
-    seq.set(s.steps, i * steps * channels);
-    for (let t = 0; t < s.length; t++) mask[i * steps + t] = 1;
-    statics.set(s.statics, i * staticWidth);
-    present.set(s.staticPresent, i * staticWidth);
-  });
-  return { count, steps, seq, mask, statics, present };
-}
 
 /** Learned sequence models: items are padded to the batch's longest sequence in one run. */
 export class SequenceBatcher extends BatchQueue<SequencePayload> {

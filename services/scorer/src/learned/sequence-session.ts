@@ -4,17 +4,13 @@
  * ([N, 1] each). Created and warmed at boot like the flat models; CPU or CUDA as chosen for all.
  */
 import * as ort from 'onnxruntime-node';
-import { sessionOptionsFor, shortOrtError, type ExecutionProviderName, type ThreadSettings } from '../runtime/execution-provider';
+import { shortOrtError, type ExecutionProviderName, type ThreadSettings } from '../runtime/execution-provider';
+import { loadOrtSession } from '../runtime/model-session';
 import type { LearnedBundle } from './read-learned-bundles';
+import type { PaddedSequences } from '@prognos/fhir-features';
 
-export interface PaddedBatch {
-  count: number;
-  steps: number;
-  seq: Float32Array;
-  mask: Float32Array;
-  statics: Float32Array;
-  present: Float32Array;
-}
+/** The padded tensors of one run (the layout the training dataset uses: @prognos/fhir-features padSequences). */
+export type PaddedBatch = PaddedSequences;
 
 export interface SequenceSession {
   readonly bundle: LearnedBundle;
@@ -30,12 +26,7 @@ export interface SequenceSession {
 export async function createSequenceSession(bundle: LearnedBundle, provider: ExecutionProviderName, threads: ThreadSettings): Promise<SequenceSession> {
   const started = performance.now();
   const m = bundle.manifest;
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bundle.modelPath, sessionOptionsFor(provider, threads));
-  } catch (err) {
-    throw new Error(`${bundle.modelPath}: onnxruntime could not load the model: ${shortOrtError(err)}`);
-  }
+  const session = await loadOrtSession(bundle.modelPath, provider, threads);
   const names = [m.tensors.seq, m.tensors.mask, m.tensors.static, m.tensors.staticPresent];
   const absent = names.filter((n) => !session.inputNames.includes(n));
   const missingOut = m.outputs.filter((o) => !session.outputNames.includes(o.name)).map((o) => o.name);

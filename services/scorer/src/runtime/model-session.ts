@@ -28,18 +28,25 @@ function warmupRow(bundle: ModelBundle): Float32Array {
 }
 
 /**
+ * An onnxruntime session for `modelPath` on `provider` (flat and learned models alike).
+ * @throws Error naming the file when onnxruntime cannot load it
+ */
+export async function loadOrtSession(modelPath: string, provider: ExecutionProviderName, threads: ThreadSettings): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(modelPath, sessionOptionsFor(provider, threads));
+  } catch (err) {
+    throw new Error(`${modelPath}: onnxruntime could not load the model: ${shortOrtError(err)}`);
+  }
+}
+
+/**
  * Creates the session, checks its input/outputs against the manifest and warms it with one run.
  * @throws Error naming the bundle when the ONNX file cannot be loaded or does not match its manifest
  */
 export async function createModelSession(bundle: ModelBundle, provider: ExecutionProviderName, threads: ThreadSettings): Promise<ModelSession> {
   const started = performance.now();
   const m = bundle.manifest;
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bundle.modelPath, sessionOptionsFor(provider, threads));
-  } catch (err) {
-    throw new Error(`${bundle.modelPath}: onnxruntime could not load the model: ${shortOrtError(err)}`);
-  }
+  const session = await loadOrtSession(bundle.modelPath, provider, threads);
   const inputName = m.inputTensor ?? session.inputNames[0];
   if (!inputName || !session.inputNames.includes(inputName)) {
     await session.release();
