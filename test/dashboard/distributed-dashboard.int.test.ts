@@ -16,17 +16,7 @@ import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, uniqueQueueName } 
 import { spawnWorker, waitFor, type WorkerProcess } from '../distributed/support/worker-process';
 import { freePort } from '../support/free-port';
 import { callHook, discover, patientViewWithPrefetch, resolvePrefetch, syntheticPatients } from './support/prognos-app';
-
-/** Prometheus text → `name{labels}` → value. */
-function parseMetrics(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
+import { parseMetrics } from '../support/prometheus-text';
 
 /** Sums `name` by the value of `label` (e.g. rows by model). */
 function sumBy(metrics: Map<string, number>, name: string, label: string): Map<string, number> {

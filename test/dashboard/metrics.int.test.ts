@@ -9,22 +9,12 @@ import {
   callHook, discover, resolvePrefetch, patientViewWithPrefetch, sendFeedback, startPrognos, syntheticPatients,
   type Card, type DiscoveryEntry, type RunningPrognos,
 } from './support/prognos-app';
+import { parseMetrics } from '../support/prometheus-text';
 
 const BASE = 'https://prognos.example.test';
 const ISS = 'https://ehr.example.test';
 const KID = 'ehr-key-1';
 const SERVICE = 'ckd-progression';
-
-/** Parses the Prometheus text format into `name{labels}` → value. */
-function parseMetrics(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 /** Sum of the samples of `name` whose labels include all of `labels`. */
 function total(metrics: Map<string, number>, name: string, labels: Record<string, string>): number {
