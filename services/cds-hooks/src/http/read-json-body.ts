@@ -1,7 +1,7 @@
 /**
- * The CDS body reader on the hot path: the body is read once as bytes (Buffers collected, one
- * concat), decoded once, parsed once with `JSON.parse`, and its nesting bounded by a walk that stops
- * at MAX_JSON_DEPTH. It answers exactly as body-parser's `express.json` did (same error `type`s, so
+ * The CDS body reader on the hot path: the body is read once as bytes (Buffers collected, joined
+ * in a reused buffer), parsed by `JSON.parse` in pieces that stay under V8's large-object size
+ * (parse-json-bytes.ts), and its nesting bounded at MAX_JSON_DEPTH. It answers exactly as body-parser's `express.json` did (same error `type`s, so
  * the one error handler maps them to the same 400 / 413 / 415 OperationOutcomes): empty body `{}`,
  * first character must open an object or array, a UTF-8 BOM is dropped, invalid UTF-8 becomes U+FFFD,
  * over the limit → 413 after the rest of the request is drained (the connection stays usable), a body
@@ -15,7 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { badRequest } from '@prognos/contracts';
-import { jsonDepthExceeds } from './limit-json-depth';
+import { parseJsonBytes, type ParsedJsonBytes } from './parse-json-bytes';
 
 /** An error shaped like body-parser's (`type` read by the error handler). */
 function bodyError(type: string, status: number, message: string): Error & { type: string; status: number; expose: boolean } {
@@ -45,22 +45,45 @@ export function parseByteSize(v: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
-/** Parses the body text as body-parser's strict JSON parser does. */
-export function parseJsonText(text: string): unknown {
-  if (text.length === 0) return {};
-  let i = 0;
-  // First non-whitespace character must start an object or an array (strict mode).
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-    i++;
-  }
-  const first = text.charCodeAt(i);
-  if (first !== 0x7b && first !== 0x5b) throw bodyError('entity.parse.failed', 400, 'Request body is not a JSON object or array');
+const isWs = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * Parses the body bytes as body-parser's strict JSON parser does (empty → `{}`, a UTF-8 BOM dropped,
+ * the first non-whitespace character must open an object or an array), through parseJsonBytes (no
+ * string over V8's large-object threshold). 'too-deep' when nesting passes `maxDepth`.
+ */
+export function parseJsonBody(buf: Buffer, maxDepth: number): ParsedJsonBytes {
+  const end = buf.length;
+  const start = end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  if (start === end) return { kind: 'value', value: {} };
+  let i = start;
+  while (i < end && isWs(buf[i])) i++;
+  if (buf[i] !== 0x7b && buf[i] !== 0x5b) throw bodyError('entity.parse.failed', 400, 'Request body is not a JSON object or array');
   try {
-    return JSON.parse(text);
+    return parseJsonBytes(buf, start, end, maxDepth);
   } catch (e) {
     throw bodyError('entity.parse.failed', 400, (e as Error).message);
+  }
+}
+
+/**
+ * Bodies in several chunks are joined in one buffer kept by the process and reused (parsing is
+ * synchronous and copies what it keeps), so a large body does not map and fault in fresh memory on
+ * every call; it is zeroed after each use (a body carries patient data and may carry an access token).
+ */
+const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+let scratch = Buffer.alloc(0);
+
+function withJoinedBody<T>(chunks: Buffer[], length: number, use: (buf: Buffer) => T): T {
+  if (chunks.length === 1) return use(chunks[0]!);
+  if (length > SCRATCH_MAX_BYTES) return use(Buffer.concat(chunks, length));
+  if (scratch.length < length) scratch = Buffer.alloc(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(length))));
+  let at = 0;
+  for (const c of chunks) at += c.copy(scratch, at);
+  try {
+    return use(scratch.subarray(0, length));
+  } finally {
+    scratch.fill(0, 0, length);
   }
 }
 
@@ -104,20 +127,20 @@ export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
       cleanup();
       if (failure) { next(failure); return; }
       if (declared !== undefined && received !== declared) { next(bodyError('request.size.invalid', 400, 'request size did not match content length')); return; }
+      let parsed: ParsedJsonBytes;
       try {
-        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-        let text = buf.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        const body = parseJsonText(text);
-        if (jsonDepthExceeds(body, maxDepth)) {
-          next(badRequest(`Request body nests deeper than ${maxDepth} levels (MAX_JSON_DEPTH)`));
-          return;
-        }
-        (req as { body?: unknown }).body = body;
-        next();
+        parsed = withJoinedBody(chunks, received, (buf) => parseJsonBody(buf, maxDepth));
       } catch (e) {
         next(e);
+        return;
       }
+      chunks.length = 0;
+      if (parsed.kind === 'too-deep') {
+        next(badRequest(`Request body nests deeper than ${maxDepth} levels (MAX_JSON_DEPTH)`));
+        return;
+      }
+      (req as { body?: unknown }).body = parsed.value;
+      next();
     };
     const onError = (e: Error) => { cleanup(); next(bodyError('request.aborted', 400, e.message)); };
     const onAborted = () => { cleanup(); next(bodyError('request.aborted', 400, 'request aborted')); };
