@@ -99,6 +99,8 @@ describe('security hardening: forged scoring results in Redis', () => {
     const sizes: number[] = [];
     const attacker = new Worker<ScoreBatchJobData>(queueName, async (job) => {
       sizes.push(job.data.items.length);
+      // A slow worker: the four job slots stay taken while the other calls arrive.
+      await new Promise((r) => setTimeout(r, 100));
       return signScoringResult(forgedBatch(job), `other-${job.id}`, SECRET);
     }, { connection: { url: SHARED_REDIS_URL }, concurrency: 1 });
     try {
