@@ -180,6 +180,8 @@ describe('calls held behind the jobs in flight (QUEUE_MAX_JOBS_IN_FLIGHT=1), no 
     expect(queuedInputs(dump).map((i) => i.correlationId)).toEqual([sent.correlationId]);
     expect([...dump.values()].join('\n')).not.toContain(held.correlationId);
     expect((await first).error).toBeInstanceOf(ScoringDeadlineError);
+    // The job sent, whose only call timed out, is removed from the wait list.
+    await waitFor(() => scorer.stats().removedAtDeadline === 1, 2000, 'the job sent to be removed at its deadline');
   });
 
   it('sends the calls held meanwhile as one job when the job in flight is given up, and removes each job whose calls all timed out', async () => {
@@ -197,7 +199,7 @@ describe('calls held behind the jobs in flight (QUEUE_MAX_JOBS_IN_FLIGHT=1), no 
     expect(batch?.data.items.map((i: { input: { correlationId: string } }) => i.input.correlationId)).toEqual(heldInputs.map((i) => i.correlationId));
     for (const r of await Promise.all(held)) expect(r.error).toBeInstanceOf(ScoringDeadlineError);
     await waitFor(async () => (await redis.llen(`bull:${queueName}:wait`)) === 0, 2000, 'the expired jobs to leave the wait list');
-    expect(scorer.stats().removedAtDeadline).toBe(before.removedAtDeadline + 2);
+    await waitFor(() => scorer.stats().removedAtDeadline === before.removedAtDeadline + 2, 2000, 'both jobs to be removed');
     expect(scorer.stats()).toMatchObject({ pending: 0, queued: 0 });
   });
 
