@@ -5,7 +5,7 @@
  */
 import { Queue } from 'bullmq';
 import type { InProcessScorer } from '@prognos/scorer';
-import { startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
+import { SCORE_BATCH_JOB_NAME, startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
 import { createQueueScorer, type QueueScorer } from '../../services/cds-hooks/src/queue';
 import { sweepIntervalMs } from '../../services/cds-hooks/src/queue/retention-sweeper';
 import { ckdInput } from './support/scoring-fixture';
@@ -45,8 +45,14 @@ describe('finished scoring jobs are removed after QUEUE_JOB_RETENTION_S', () => 
   it('removes the last completed and failed jobs of a burst with no job finishing after them', async () => {
     const outputs = await Promise.all(Array.from({ length: 5 }, () => scorer.score(ckdInput(), { deadline: Date.now() + 10_000 })));
     expect(outputs).toHaveLength(5);
+    // A failing item fails its call only (its batch job completes)...
     const failing = { ...ckdInput(), serviceId: 'no-such-service' };
     await expect(scorer.score(failing, { deadline: Date.now() + 10_000 })).rejects.toThrow();
+    // ...a job fails as a whole when every item's deadline has passed at pick-up.
+    const expired = Date.now() - 1;
+    await inspect.add(SCORE_BATCH_JOB_NAME, { items: [{ input: ckdInput(), modelVersions: {}, deadline: expired }], deadline: expired },
+      { jobId: `b-${Date.now().toString(16)}`, attempts: 1 });
+    await waitFor(async () => (await inspect.getJobCounts('failed')).failed === 1, 5000, 'the expired job to fail');
     const finishedAt = Date.now();
     const counts = await inspect.getJobCounts('completed', 'failed');
     expect(counts.completed).toBeGreaterThanOrEqual(1); // kept for inspection within the retention

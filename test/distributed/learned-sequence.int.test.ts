@@ -12,7 +12,7 @@ import { buildScoringInput } from '../../services/cds-hooks/src/pipeline/build-s
 import { unminimisedField } from '../../services/cds-hooks/src/pipeline/minimise-scoring-input';
 import { historyPrefetch, linear } from '../learned/support/ckd-history';
 import { SHARED_REDIS_URL, catalog, startQueuePair } from './support/harness';
-import { dumpKeys } from './support/scan-redis';
+import { dumpKeys, queuedInputs } from './support/scan-redis';
 
 const AS_OF = new Date('2025-06-01T12:00:00Z');
 
@@ -37,9 +37,9 @@ describe('learned sequence model through the queue', () => {
     const redis = new Redis(SHARED_REDIS_URL);
     const dump = await dumpKeys(redis, [`bull:${pair!.queueName}:*`]);
     await redis.quit();
-    const jobs = [...dump.entries()].filter(([k]) => /^bull:[^:]+:[0-9a-f-]{36}$/.test(k)).map(([, v]) => JSON.parse(JSON.parse(v).data));
-    const job = jobs.find((j) => j.input.correlationId === input.correlationId);
-    expect(job).toBeDefined();
+    const sent = queuedInputs(dump).find((i) => i.correlationId === input.correlationId);
+    expect(sent).toBeDefined();
+    const job = { input: sent };
     const seqText = JSON.stringify(job.input.sequences);
     expect(Object.keys(job.input.sequences['ckd-progression-seq']).sort()).toEqual(['channels', 'length', 'set', 'staticPresent', 'statics', 'steps', 'version']);
     expect(seqText).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no dates: times are years before the hook

@@ -4,11 +4,12 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_FAILURE, SCORE_JOB_NAME, type ScoreWorker } from '../../services/scorer/src/worker';
+import { JOB_FAILURE, SCORE_BATCH_JOB_NAME, SCORE_JOB_NAME, type ScoreWorker } from '../../services/scorer/src/worker';
 import type { InProcessScorer } from '@prognos/scorer';
 import { createQueueScorer, ScoringDeadlineError, ScoringRequestError, type QueueScorer } from '../../services/cds-hooks/src/queue';
 import { ckdInput, comparable } from './support/scoring-fixture';
 import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, settle, uniqueQueueName, startQueuePair } from './support/harness';
+import { dumpKeys, jobPayloads, queuedInputs } from './support/scan-redis';
 import { waitFor } from './support/worker-process';
 
 describe('distributed scoring through BullMQ', () => {
@@ -81,6 +82,35 @@ describe('distributed scoring through BullMQ', () => {
     await events.close();
     await queue.close();
   });
+
+  it('has a worker drop a batch job all of whose deadlines passed, as expired, counting each item', async () => {
+    const queue = new Queue(queueName, { connection: { url: SHARED_REDIS_URL } });
+    const events = new QueueEvents(queueName, { connection: { url: SHARED_REDIS_URL } });
+    await events.waitUntilReady();
+    const jobId = `b-${Date.now().toString(16)}expired`;
+    const failed = new Promise<{ failedReason: string }>((resolve) => {
+      events.on('failed', (e) => { if (e.jobId === jobId) resolve(e); });
+    });
+    const before = worker.counts().expired;
+    const deadline = Date.now() - 1;
+    await queue.add(SCORE_BATCH_JOB_NAME, { items: [ckdInput(), ckdInput()].map((input) => ({ input, modelVersions: {}, deadline })), deadline }, { jobId, attempts: 1 });
+    expect((await failed).failedReason).toBe(JOB_FAILURE.expired);
+    expect(worker.counts().expired).toBe(before + 2);
+    await events.close();
+    await queue.close();
+  });
+
+  it('still scores the single-input jobs of an older HTTP service (rolling upgrade: workers first)', async () => {
+    const queue = new Queue(queueName, { connection: { url: SHARED_REDIS_URL } });
+    const events = new QueueEvents(queueName, { connection: { url: SHARED_REDIS_URL } });
+    await events.waitUntilReady();
+    const input = ckdInput();
+    const job = await queue.add(SCORE_JOB_NAME, { input, modelVersions: {}, deadline: Date.now() + 5000 }, { jobId: input.correlationId, attempts: 1 });
+    const output = await job.waitUntilFinished(events, 5000);
+    expect(comparable(output)).toEqual(comparable(await engine.score(input, { deadline: Date.now() + 5000 })));
+    await events.close();
+    await queue.close();
+  });
 });
 
 describe('distributed scoring with no worker running', () => {
@@ -114,5 +144,71 @@ describe('distributed scoring with no worker running', () => {
     await waitFor(async () => (await redis.llen(`bull:${queueName}:wait`)) === 0, 2000, 'the expired job to leave the wait list');
     await redis.quit();
     expect(scorer.stats().removedAtDeadline).toBe(1);
+  });
+});
+
+describe('calls held behind the jobs in flight (QUEUE_MAX_JOBS_IN_FLIGHT=1), no worker running', () => {
+  const queueName = uniqueQueueName();
+  let scorer: QueueScorer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, QUEUE_MAX_JOBS_IN_FLIGHT: '1' }), { catalog: catalog() });
+    redis = new Redis(SHARED_REDIS_URL);
+    await waitFor(async () => (await scorer.readiness()).checks.redis.ok, 5000, 'Redis');
+  });
+
+  afterAll(async () => {
+    await scorer?.close();
+    await redis?.quit();
+    await cleanupQueue(SHARED_REDIS_URL, queueName);
+  });
+
+  it('rejects a held call at its own deadline without ever sending it to Redis', async () => {
+    const start = Date.now();
+    const sent = ckdInput();
+    const held = ckdInput();
+    const first = settle(scorer.score(sent, { deadline: start + 1000 }), start);
+    const second = settle(scorer.score(held, { deadline: start + 300 }), start);
+    expect(scorer.stats()).toMatchObject({ pending: 2, queued: 1, jobs: 1, submitted: 1 });
+    const r = await second;
+    expect(r.error).toBeInstanceOf(ScoringDeadlineError);
+    expect(r.atMs).toBeGreaterThanOrEqual(299);
+    expect(r.atMs).toBeLessThan(450);
+    expect(scorer.stats()).toMatchObject({ pending: 1, queued: 0, jobs: 1, submitted: 1, deadline: 1 });
+    const dump = await dumpKeys(redis, [`bull:${queueName}:*`]);
+    expect(queuedInputs(dump).map((i) => i.correlationId)).toEqual([sent.correlationId]);
+    expect([...dump.values()].join('\n')).not.toContain(held.correlationId);
+    expect((await first).error).toBeInstanceOf(ScoringDeadlineError);
+    // The job sent, whose only call timed out, is removed from the wait list.
+    await waitFor(() => scorer.stats().removedAtDeadline === 1, 2000, 'the job sent to be removed at its deadline');
+  });
+
+  it('sends the calls held meanwhile as one job when the job in flight is given up, and removes each job whose calls all timed out', async () => {
+    const start = Date.now();
+    const before = scorer.stats();
+    const first = settle(scorer.score(ckdInput(), { deadline: start + 300 }), start);
+    const heldInputs = [1, 2, 3].map(() => ckdInput());
+    const held = heldInputs.map((input) => settle(scorer.score(input, { deadline: start + 800 }), start));
+    expect(scorer.stats().queued).toBe(3);
+    expect((await first).error).toBeInstanceOf(ScoringDeadlineError);
+    // The first job's only call gave up: its slot goes to the three held calls, as one job.
+    expect(scorer.stats()).toMatchObject({ queued: 0, jobs: before.jobs + 2, submitted: before.submitted + 4 });
+    const dump = await dumpKeys(redis, [`bull:${queueName}:*`]);
+    const batch = [...jobPayloads(dump).values()].find((j) => j.data.items.some((i: { input: { correlationId: string } }) => i.input.correlationId === heldInputs[0]!.correlationId));
+    expect(batch?.data.items.map((i: { input: { correlationId: string } }) => i.input.correlationId)).toEqual(heldInputs.map((i) => i.correlationId));
+    for (const r of await Promise.all(held)) expect(r.error).toBeInstanceOf(ScoringDeadlineError);
+    await waitFor(async () => (await redis.llen(`bull:${queueName}:wait`)) === 0, 2000, 'the expired jobs to leave the wait list');
+    await waitFor(() => scorer.stats().removedAtDeadline === before.removedAtDeadline + 2, 2000, 'both jobs to be removed');
+    expect(scorer.stats()).toMatchObject({ pending: 0, queued: 0 });
+  });
+
+  it('rejects held and sent calls alike when closed', async () => {
+    const other = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, QUEUE_MAX_JOBS_IN_FLIGHT: '1' }), { catalog: catalog() });
+    await waitFor(async () => (await other.readiness()).checks.redis.ok, 5000, 'Redis');
+    const calls = [1, 2, 3].map(() => settle(other.score(ckdInput(), { deadline: Date.now() + 5000 }), Date.now()));
+    expect(other.stats()).toMatchObject({ pending: 3, queued: 2 });
+    await other.close();
+    for (const r of await Promise.all(calls)) expect(r.error).toBeInstanceOf(ScoringRequestError);
   });
 });

@@ -3,6 +3,7 @@
  * queue (inputs built by the HTTP pipeline's buildScoringInput), every key of the queue and every
  * worker heartbeat is dumped and searched for the patients' names, identifiers and FHIR ids. (Tokens
  * never reach buildScoringInput; the strict scoringInputSchema refuses any field outside the contract.)
+ * The calls are made at once behind one job in flight, so that most inputs travel in batch jobs.
  */
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { Redis } from 'ioredis';
@@ -10,7 +11,7 @@ import { buildScoringInput } from '../../services/cds-hooks/src/pipeline/build-s
 import type { QueueScorer } from '../../services/cds-hooks/src/queue';
 import { describeWithSharedData, readJson, syntheaBundlePaths } from '../support/shared-data';
 import { CKD_SERVICE_ID } from './support/scoring-fixture';
-import { dumpKeys } from './support/scan-redis';
+import { dumpKeys, jobPayloads, queuedInputs } from './support/scan-redis';
 import { SHARED_REDIS_URL, catalog, startQueuePair } from './support/harness';
 
 /** Strings that identify a patient: names, identifiers, telecom, address lines, resource ids, fullUrls. */
@@ -39,7 +40,8 @@ describeWithSharedData('patient data in Redis after distributed scoring', () => 
   let pair: Awaited<ReturnType<typeof startQueuePair>> | undefined;
 
   beforeAll(async () => {
-    pair = await startQueuePair();
+    // One job out at a time: the calls made meanwhile leave together as batch jobs.
+    pair = await startQueuePair({ http: { QUEUE_MAX_JOBS_IN_FLIGHT: '1' } });
     ({ queueName, scorer } = pair);
   });
 
@@ -50,24 +52,25 @@ describeWithSharedData('patient data in Redis after distributed scoring', () => 
     expect(descriptor).toBeDefined();
     const bundles = syntheaBundlePaths().slice(0, 8).map((p) => readJson<Bundle>(p));
     const secrets = new Set<string>();
-    let scored = 0;
-    for (const bundle of bundles) {
+    const inputs = bundles.map((bundle) => {
       identifyingStrings(bundle).forEach((s) => secrets.add(s));
       const resources = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r);
-      const input = buildScoringInput({ descriptor: descriptor!, resources, asOf: new Date('2025-10-01T00:00:00Z') });
-      const out = await scorer.score(input, { deadline: Date.now() + 5000 });
-      expect(out.correlationId).toBe(input.correlationId);
-      scored += 1;
-    }
-    expect(scored).toBe(bundles.length);
+      return buildScoringInput({ descriptor: descriptor!, resources, asOf: new Date('2025-10-01T00:00:00Z') });
+    });
+    const outputs = await Promise.all(inputs.map((input) => scorer.score(input, { deadline: Date.now() + 10_000 })));
+    outputs.forEach((out, i) => expect(out.correlationId).toBe(inputs[i]!.correlationId));
+    expect(outputs).toHaveLength(bundles.length);
+    expect(scorer.stats().jobs).toBeLessThan(bundles.length);
     expect(secrets.size).toBeGreaterThan(100);
 
     const redis = new Redis(SHARED_REDIS_URL);
     const dump = await dumpKeys(redis, [`bull:${queueName}:*`, `prognos:worker*:${queueName}*`]);
     await redis.quit();
-    // The dump holds the jobs (kept for the retention period), their results and the event stream.
+    // The dump holds the jobs (kept for the retention period), their results and the event stream;
+    // batch jobs of several inputs among them.
     expect([...dump.keys()].some((k) => k.endsWith(':events'))).toBe(true);
-    expect([...dump.keys()].filter((k) => /^bull:[^:]+:[0-9a-f-]{36}$/.test(k)).length).toBeGreaterThanOrEqual(bundles.length);
+    expect(queuedInputs(dump).map((i) => i.correlationId).sort()).toEqual(inputs.map((i) => i.correlationId).sort());
+    expect([...jobPayloads(dump).values()].some((j) => j.name === 'score-batch' && j.data.items.length > 1)).toBe(true);
     const text = [...dump.entries()].map(([k, v]) => `${k} ${v}`).join('\n');
     expect(text).toContain('featureSets'); // the scan does read job payloads
     const leaked = [...secrets].filter((s) => text.includes(s));

@@ -2,7 +2,8 @@
  * Worker processes (the compiled `services/scorer/dist/worker-main.js`, as `npm run start:scorer`
  * runs it) on the real Redis: SIGKILL mid-load and graceful SIGTERM.
  */
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
+import type { ScoreBatchJobData, ScoreBatchJobResult } from '@prognos/contracts';
 import { Redis } from 'ioredis';
 import { JOB_FAILURE } from '../../services/scorer/src/worker';
 import { createQueueScorer, type QueueScorer } from '../../services/cds-hooks/src/queue';
@@ -14,11 +15,33 @@ const DEADLINE_MS = 1500;
 /** Timer lateness allowed past a deadline, on top of the longest event-loop freeze measured. */
 const SLACK_MS = 50;
 
-interface Terminal { completed: Set<string>; failed: Map<string, string>; removed: Set<string>; stalled: Set<string> }
+interface Terminal { added: Set<string>; completed: Set<string>; failed: Map<string, string>; removed: Set<string>; stalled: Set<string> }
+
+/** Every job of the queue reached a final state: completed, failed or removed. */
+const allFinal = (seen: Terminal): boolean => [...seen.added].every((id) => seen.completed.has(id) || seen.failed.has(id) || seen.removed.has(id));
+
+/**
+ * What the completed batch jobs (kept for QUEUE_JOB_RETENTION_S) say about each call: its output
+ * or its item's failure reason, by correlation id.
+ */
+async function itemOutcomes(queueName: string): Promise<Map<string, string>> {
+  const queue = new Queue<ScoreBatchJobData>(queueName, { connection: { url: SHARED_REDIS_URL } });
+  const out = new Map<string, string>();
+  for (const job of await queue.getJobs(['completed'])) {
+    const result = job.returnvalue as unknown as ScoreBatchJobResult;
+    job.data.items.forEach((item, i) => {
+      const r = result.results[i]!;
+      out.set(item.input.correlationId, 'failure' in r ? r.failure : 'output');
+    });
+  }
+  await queue.close();
+  return out;
+}
 
 async function recordTerminalEvents(queueName: string): Promise<{ events: QueueEvents; seen: Terminal }> {
   const events = new QueueEvents(queueName, { connection: { url: SHARED_REDIS_URL } });
-  const seen: Terminal = { completed: new Set(), failed: new Map(), removed: new Set(), stalled: new Set() };
+  const seen: Terminal = { added: new Set(), completed: new Set(), failed: new Map(), removed: new Set(), stalled: new Set() };
+  events.on('added', ({ jobId }) => seen.added.add(jobId));
   events.on('completed', ({ jobId }) => seen.completed.add(jobId));
   events.on('failed', ({ jobId, failedReason }) => seen.failed.set(jobId, failedReason));
   events.on('removed', ({ jobId }) => seen.removed.add(jobId));
@@ -57,11 +80,9 @@ describe('a scorer worker killed mid-load', () => {
     const { events, seen } = await recordTerminalEvents(queueName);
 
     const loop = watchEventLoop();
-    const submitted: string[] = [];
     const calls: Promise<{ id: string; ok: boolean; atMs: number; startedAt: number }>[] = [];
     const call = (): void => {
       const input = ckdInput();
-      submitted.push(input.correlationId);
       const start = Date.now();
       calls.push(settle(scorer.score(input, { deadline: start + DEADLINE_MS }), start)
         .then((r) => ({ id: input.correlationId, ok: r.ok, atMs: r.atMs, startedAt: start })));
@@ -73,7 +94,12 @@ describe('a scorer worker killed mid-load', () => {
 
     await trickle(500);
     for (let i = 0; i < 200; i++) call(); // a burst, so that jobs are in flight at the kill
-    await new Promise((r) => setTimeout(r, 15));
+    // Batch jobs carry the burst in a few jobs (QUEUE_MAX_JOBS_IN_FLIGHT): kill while the worker
+    // holds one (a fixed pause could fall between two jobs).
+    const probe = new Redis(SHARED_REDIS_URL);
+    const killBy = Date.now() + 1000;
+    while (Date.now() < killBy && (await probe.llen(`bull:${queueName}:active`)) === 0) { /* poll without pause */ }
+    await probe.quit();
     first.child.kill('SIGKILL');
     const killedAt = Date.now();
     const second = spawnWorker(workerEnv(queueName));
@@ -90,9 +116,9 @@ describe('a scorer worker killed mid-load', () => {
 
     const results = await Promise.all(calls);
     const frozenMs = loop.stop();
-    await waitFor(() => submitted.every((id) => seen.completed.has(id) || seen.failed.has(id) || seen.removed.has(id)),
-      15_000, 'every job to reach a final state');
+    await waitFor(() => allFinal(seen), 15_000, 'every job to reach a final state');
     await events.close();
+    const items = await itemOutcomes(queueName);
 
     // Every hook call settled within its deadline (timers cannot fire while the process is frozen).
     expect(results.filter((r) => r.atMs > DEADLINE_MS + SLACK_MS + frozenMs)).toEqual([]);
@@ -102,14 +128,14 @@ describe('a scorer worker killed mid-load', () => {
     expect(results.filter((r) => r.ok && r.startedAt > secondOnlineAt).length).toBeGreaterThan(20);
     expect(killedAt).toBeLessThan(secondOnlineAt);
     // Every job ended as completed or expired (dropped by a worker, or removed at the deadline;
-    // a job that finished just as its deadline passed may also be removed early from retention).
-    expect(submitted.filter((id) => seen.completed.has(id) && seen.failed.has(id))).toEqual([]);
+    // a job that finished just as its deadline passed may also be removed early from retention),
+    // and so did every item of the completed batch jobs.
+    expect(seen.added.size).toBeGreaterThan(0);
+    expect([...seen.added].filter((id) => seen.completed.has(id) && seen.failed.has(id))).toEqual([]);
     expect([...new Set(seen.failed.values())].filter((r) => r !== JOB_FAILURE.expired)).toEqual([]);
-    const completed = submitted.filter((id) => seen.completed.has(id));
-    const expired = submitted.filter((id) => !seen.completed.has(id) && (seen.failed.has(id) || seen.removed.has(id)));
-    expect(completed.length).toBe(submitted.length - expired.length);
-    // Answers came only from completed jobs, and nothing is left waiting or active.
-    expect(results.filter((r) => r.ok && !seen.completed.has(r.id))).toEqual([]);
+    expect([...new Set(items.values())].filter((r) => r !== 'output' && r !== JOB_FAILURE.expired)).toEqual([]);
+    // Answers came only from the outputs of completed jobs, and nothing is left waiting or active.
+    expect(results.filter((r) => r.ok && items.get(r.id) !== 'output')).toEqual([]);
     const redis = new Redis(SHARED_REDIS_URL);
     expect(await redis.llen(`bull:${queueName}:wait`)).toBe(0);
     expect(await redis.llen(`bull:${queueName}:active`)).toBe(0);
@@ -135,11 +161,9 @@ describe('a scorer worker stopped with SIGTERM', () => {
     worker = spawnWorker(workerEnv(queueName));
     await waitFor(async () => !(await scorer.readiness()).degraded, 20_000, 'the worker');
     const { events, seen } = await recordTerminalEvents(queueName);
-    const ids: string[] = [];
     const loop = watchEventLoop();
     const calls = Array.from({ length: 100 }, () => {
       const input = ckdInput();
-      ids.push(input.correlationId);
       return settle(scorer.score(input, { deadline: Date.now() + DEADLINE_MS }), Date.now());
     });
     await new Promise((r) => setTimeout(r, 10));
@@ -150,7 +174,7 @@ describe('a scorer worker stopped with SIGTERM', () => {
 
     const results = await Promise.all(calls);
     expect(results.filter((r) => r.atMs > DEADLINE_MS + SLACK_MS + loop.stop())).toEqual([]);
-    await waitFor(() => ids.every((id) => seen.completed.has(id) || seen.failed.has(id) || seen.removed.has(id)), 5000, 'final states');
+    await waitFor(() => allFinal(seen), 5000, 'final states');
     await events.close();
     // Nothing was abandoned mid-flight: no job stalled, none left active.
     expect(seen.stalled.size).toBe(0);

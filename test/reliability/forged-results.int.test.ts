@@ -3,11 +3,12 @@
  * an attacker's BullMQ worker on the real Redis takes the HTTP service's job and completes it with
  * a forged result (a critical card with `javascript:` links and a `systemActions` delete), unsigned
  * and then signed with a wrong secret. The HTTP service must answer the EHR `{"cards": []}`, count
- * the forgery, and still accept a genuine worker's signed result.
+ * the forgery, and still accept a genuine worker's signed result. The HTTP service sends batch jobs
+ * (issue 16): one signature covers every item of a batch result, bound to the job id.
  */
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
-import type { ScoreJobData, ScoringOutput } from '@prognos/contracts';
+import type { ScoreBatchJobData, ScoreBatchJobResult, ScoringInput, ScoringOutput } from '@prognos/contracts';
 import { loadWorkerConfig, signScoringResult, startScoreWorker, type ScoreWorker } from '../../services/scorer/src/worker';
 import { checkResultSecret } from '../../services/cds-hooks/src/main';
 import { loadConfig } from '../../services/cds-hooks/src/config';
@@ -21,8 +22,9 @@ jest.setTimeout(60_000);
 
 const SECRET = `result-secret-${randomUUID()}`;
 
-function forged(job: Job<ScoreJobData>): ScoringOutput {
-  const input = job.data.input;
+type BatchJob = Job<ScoreBatchJobData>;
+
+function forged(input: ScoringInput): ScoringOutput {
   return {
     correlationId: input.correlationId, serviceId: input.serviceId, predictions: [], executionProvider: 'cpu', inferenceMs: 1,
     cards: [{
@@ -32,6 +34,11 @@ function forged(job: Job<ScoreJobData>): ScoringOutput {
     }],
     systemActions: [{ type: 'delete', description: 'Remove', resourceId: 'MedicationRequest/important' } as never],
   };
+}
+
+/** A forged output for every item of the batch job. */
+function forgedBatch(job: BatchJob): ScoreBatchJobResult {
+  return { results: job.data.items.map((item) => ({ output: forged(item.input) })) };
 }
 
 async function forgeries(): Promise<number> {
@@ -61,16 +68,20 @@ describe('security hardening: forged scoring results in Redis', () => {
   });
 
   it.each([
-    ['unsigned', (job: Job<ScoreJobData>) => forged(job)],
-    ['signed with a wrong secret', (job: Job<ScoreJobData>) => signScoringResult(forged(job), job.id!, `wrong-${SECRET}`)],
-    ['a genuine signature of another job', (job: Job<ScoreJobData>) => signScoringResult(forged(job), `other-${job.id}`, SECRET)],
-    ['a genuine signature with the card changed afterwards', (job: Job<ScoreJobData>) => {
-      const signed = signScoringResult({ ...forged(job), cards: [] }, job.id!, SECRET);
-      return { ...signed, cards: forged(job).cards };
+    ['unsigned', (job: BatchJob) => forgedBatch(job)],
+    ['signed with a wrong secret', (job: BatchJob) => signScoringResult(forgedBatch(job), job.id!, `wrong-${SECRET}`)],
+    ['a genuine signature of another job (replayed)', (job: BatchJob) => signScoringResult(forgedBatch(job), `other-${job.id}`, SECRET)],
+    ['a genuine signature with the card changed afterwards', (job: BatchJob) => {
+      const signed = signScoringResult({ results: job.data.items.map((item) => ({ output: { ...forged(item.input), cards: [] } })) }, job.id!, SECRET);
+      return { ...signed, results: forgedBatch(job).results };
+    }],
+    ['a genuine signature of an item failure turned into an output afterwards', (job: BatchJob) => {
+      const signed = signScoringResult({ results: job.data.items.map(() => ({ failure: 'scoring_error' })) }, job.id!, SECRET);
+      return { ...signed, results: forgedBatch(job).results };
     }],
   ])('refuses a forged completed result (%s): the EHR gets no card and no system action', async (_name, complete) => {
     let taken = 0;
-    const attacker = new Worker<ScoreJobData>(queueName, async (job) => { taken += 1; return complete(job); }, { connection: { url: SHARED_REDIS_URL } });
+    const attacker = new Worker<ScoreBatchJobData>(queueName, async (job) => { taken += 1; return complete(job); }, { connection: { url: SHARED_REDIS_URL } });
     try {
       const before = await forgeries();
       const res = await call(0);
@@ -79,6 +90,30 @@ describe('security hardening: forged scoring results in Redis', () => {
       expect(res.body).toEqual({ cards: [] });
       expect(JSON.stringify(res.body)).not.toMatch(/javascript:|URGENT|delete/);
       expect(await forgeries()).toBe(before + 1);
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  it('refuses every call of a forged batch job of several inputs', async () => {
+    const sizes: number[] = [];
+    const attacker = new Worker<ScoreBatchJobData>(queueName, async (job) => {
+      sizes.push(job.data.items.length);
+      // A slow worker: the four job slots stay taken while the other calls arrive.
+      await new Promise((r) => setTimeout(r, 100));
+      return signScoringResult(forgedBatch(job), `other-${job.id}`, SECRET);
+    }, { connection: { url: SHARED_REDIS_URL }, concurrency: 1 });
+    try {
+      const before = await forgeries();
+      // More calls at once than QUEUE_MAX_JOBS_IN_FLIGHT (4): the rest leave together as batch jobs.
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i)));
+      for (const res of answers) {
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ cards: [] });
+      }
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(12);
+      expect(await forgeries()).toBe(before + 12);
     } finally {
       await attacker.close();
     }

@@ -234,3 +234,25 @@ export interface ScoreJobData {
   deadline: number;
 }
 export type ScoreJobResult = ScoringOutput;
+
+/** One scoring input of a {@link ScoreBatchJobData}: a {@link ScoreJobData} of its own. */
+export type ScoreBatchItem = ScoreJobData;
+
+/**
+ * BullMQ payload of a batch job: the inputs of several concurrent hook calls of one HTTP process,
+ * sent together so that their rows meet in the worker's micro-batchers (group commit).
+ */
+export interface ScoreBatchJobData {
+  items: ScoreBatchItem[];
+  /** The latest of the items' deadlines, epoch ms: past it the whole job is dropped. */
+  deadline: number;
+}
+
+/** A batch item's outcome: its output, or a fixed failure reason (JOB_FAILURE) of that item alone. */
+export type ScoreBatchItemResult = { output: ScoringOutput } | { failure: string };
+
+/** Result of a batch job: one entry per item, in the items' order (signed as a whole by the worker). */
+export interface ScoreBatchJobResult {
+  results: ScoreBatchItemResult[];
+  signature?: string;
+}

@@ -74,6 +74,20 @@ export const configSchema = z.object({
   QUEUE_JOB_RETENTION_S: z.coerce.number().int().min(0).max(86400).default(60),
   /** Most finished scoring jobs kept per state (completed, failed). @defaultValue 1000 */
   QUEUE_JOB_RETENTION_COUNT: z.coerce.number().int().min(0).max(100_000).default(1000),
+  /**
+   * Distributed mode: scoring jobs this process has out at once (queue/job-batcher.ts). Calls that
+   * arrive while this many are out wait and leave together as the next job when one finishes
+   * (group commit), so batches form across concurrent hooks. More than 1 so that several workers
+   * (or several worker slots) share the work of one HTTP process and a slow job does not hold up
+   * every other call; small so that calls accumulate into batches under load. @defaultValue 4
+   */
+  QUEUE_MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(4),
+  /**
+   * Distributed mode: most scoring inputs in one job. 1 (with a large QUEUE_MAX_JOBS_IN_FLIGHT)
+   * sends one job per call, as releases before batch jobs did. At most 256 (the workers' limit,
+   * SCORE_BATCH_MAX_ITEMS). @defaultValue 32
+   */
+  QUEUE_MAX_BATCH: z.coerce.number().int().min(1).max(256).default(32),
   /** Operator credential for /dashboard, /api/dashboard, /admin/*: a bearer token ... */
   OPERATOR_TOKEN: z.string().min(16).optional(),
   /** ... or basic auth `user:password`. */

@@ -80,15 +80,17 @@ export function watchEventLoop(): { stop(): number } {
 
 /**
  * A real in-process scorer behind a BullMQ worker on the shared Redis, and the HTTP side's queue
- * scorer in front, on a queue of their own; ready once the worker's heartbeat is seen.
+ * scorer in front (`http`: extra HTTP config, e.g. QUEUE_MAX_BATCH), on a queue of their own; ready
+ * once the worker's heartbeat is seen.
  */
-export async function startQueuePair(options: { concurrency?: number } = {}): Promise<{
+export async function startQueuePair(options: { concurrency?: number; http?: Record<string, string> } = {}): Promise<{
   queueName: string; engine: InProcessScorer; worker: ScoreWorker; scorer: QueueScorer; close(): Promise<void>;
 }> {
   const queueName = uniqueQueueName();
   const engine = await realScorer();
-  const worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, heartbeatMs: 300, ...options });
-  const scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName }), { catalog: catalog() });
+  const { http, ...workerOptions } = options;
+  const worker = startScoreWorker({ redisUrl: SHARED_REDIS_URL, queueName, engine, heartbeatMs: 300, ...workerOptions });
+  const scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, ...http }), { catalog: catalog() });
   await waitFor(async () => !(await scorer.readiness()).degraded, 10_000, 'a worker heartbeat');
   return {
     queueName, engine, worker, scorer,

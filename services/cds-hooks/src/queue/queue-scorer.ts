@@ -1,29 +1,34 @@
 /**
- * The distributed ScoringEngine: score() enqueues a BullMQ job and resolves with the worker's
- * result. Results come back through ONE QueueEvents listener per process and a map of pending job
- * ids raced against the hook deadline (BullMQ's waitUntilFinished adds listeners per job and leaks
- * them under load). When Redis is unreachable, calls go to the configured fallback at once (the
+ * The distributed ScoringEngine: score() hands its input to the group-commit batcher
+ * (job-batcher.ts), which sends it at once as a batch job of one while fewer than
+ * QUEUE_MAX_JOBS_IN_FLIGHT jobs are out, or else with the other calls that arrive meanwhile as the
+ * next batch job (up to QUEUE_MAX_BATCH inputs) when a job finishes; score() resolves with its own
+ * item of the worker's result. Results come back through ONE QueueEvents listener per process and
+ * maps of pending calls and jobs, each call raced against its own deadline (BullMQ's
+ * waitUntilFinished adds listeners per job and leaks them under load). When Redis is unreachable, calls go to the configured fallback at once (the
  * producer connection has no offline queue, so nothing waits on a dead socket), readiness reports
  * degraded, and service resumes by itself when ioredis reconnects.
  */
+import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import {
-  scoringInputSchema, type CdsServiceDescriptor, type ModelInfo, type ScoreJobData, type ScoringEngine,
-  type ScoringInput, type ScoringOutput,
+  scoringInputSchema, type CdsServiceDescriptor, type ModelInfo, type ScoreBatchJobData, type ScoreBatchJobResult,
+  type ScoringEngine, type ScoringInput, type ScoringOutput,
 } from '@prognos/contracts';
 import {
-  SCORE_JOB_NAME, checkRedisConfig, type QueueLogger, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
+  SCORE_BATCH_JOB_NAME, checkRedisConfig, type QueueLogger, createInProcessScorer, loadScorerConfig, readHeartbeats, redisClientOptions,
   verifyScoringResult, type WorkerHeartbeat,
 } from '@prognos/scorer';
 import type { Config } from '../config';
 import { stageDuration } from '../metrics';
 import { unminimisedField } from '../pipeline/minimise-scoring-input';
 import { QueueUnavailableError, ScoringDeadlineError, ScoringJobFailedError, ScoringRequestError } from './queue-errors';
-import { queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
+import { JobBatcher } from './job-batcher';
+import { queueBatchInputs, queueFallbacks, queueJobs, queuePending, queueRedisUp } from './queue-metrics';
 import { startRetentionSweeper } from './retention-sweeper';
-import { scoringOutputSchema } from './scoring-output-schema';
+import { scoreBatchResultSchema } from './scoring-output-schema';
 
 
 export interface QueueScorerDeps {
@@ -59,13 +64,22 @@ export interface WorkerInfo {
 }
 
 export interface QueueScorerStats {
+  /** Calls waiting for their result: held here for the next job, or in a job sent. */
   pending: number;
+  /** Of those, calls held here for the next job (all QUEUE_MAX_JOBS_IN_FLIGHT jobs are out). */
+  queued: number;
+  /** Inputs sent to Redis (in batch jobs); submitted / jobs is the mean batch. */
   submitted: number;
+  /** Batch jobs sent to Redis. */
+  jobs: number;
   completed: number;
   failed: number;
-  /** Calls that hit the deadline while their job was queued or running. */
+  /**
+   * Calls that hit the deadline while held here (never sent), or while their job was queued or
+   * running.
+   */
   deadline: number;
-  /** Of those, jobs still waiting that were removed from the queue at the deadline. */
+  /** Jobs still waiting, all of whose calls had hit their deadline, removed from the queue. */
   removedAtDeadline: number;
   /** Calls answered by the fallback (or rejected as unavailable) because Redis was unreachable. */
   fallback: number;
@@ -85,14 +99,41 @@ export interface QueueScorer extends ScoringEngine {
 
 interface PendingCall {
   input: ScoringInput;
+  /** The model versions its service announced in discovery (the worker checks them). */
+  modelVersions: Record<string, string>;
   deadline: number;
   enqueuedAt: number;
   resolve(output: ScoringOutput): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  /** The batch job carrying it; undefined while it is held here for the next job. */
+  job?: BatchJob;
 }
 
-/** BullMQ custom ids: no ':' (key separator) and not a bare integer (clashes with generated ids). */
+/** A batch job sent to Redis. */
+interface BatchJob {
+  id: string;
+  /** Its calls, in the order of the job's items (and of the result's entries). */
+  calls: PendingCall[];
+  /** Calls still waiting for this job's result. */
+  open: number;
+  /** Its batcher slot was given back (result, failure, add error, Redis lost, or every call timed out). */
+  finished: boolean;
+}
+
+/**
+ * A fresh id per batch job. BullMQ custom ids must not contain ':' nor be a bare integer; the
+ * correlation ids of the calls travel inside the job.
+ */
+function newBatchJobId(): string {
+  return `b-${randomBytes(12).toString('hex')}`;
+}
+
+/**
+ * Correlation ids were the BullMQ job ids before batch jobs, and are still held to BullMQ's custom
+ * id rules (no ':', the key separator; not a bare integer) so that an older worker or tool reading
+ * them never meets a surprise.
+ */
 const SAFE_JOB_ID = /^(?!\d+$)[A-Za-z0-9._-]{1,100}$/;
 /** Replay window of the event stream at start, ms: no completion is missed while QueueEvents connects. */
 const EVENT_REPLAY_MS = 60_000;
@@ -143,8 +184,13 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     versionsByService.set(service.id, versions);
   }
 
-  const stats: QueueScorerStats = { pending: 0, submitted: 0, completed: 0, failed: 0, deadline: 0, removedAtDeadline: 0, fallback: 0 };
+  const stats: QueueScorerStats = {
+    pending: 0, queued: 0, submitted: 0, jobs: 0, completed: 0, failed: 0, deadline: 0, removedAtDeadline: 0, fallback: 0,
+  };
+  /** Calls waiting for a result, by correlation id (held here or in a job sent). */
   const pending = new Map<string, PendingCall>();
+  /** Batch jobs sent whose result has not come back, by job id. */
+  const jobs = new Map<string, BatchJob>();
   let closed = false;
   let warnings: string[] = [];
   let lastError = '';
@@ -209,18 +255,102 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     ]).finally(() => clearTimeout(timer));
   };
 
-  const take = (id: string, call: PendingCall): boolean => {
+  /** Removes a call from the pending ones; false when it was answered already. */
+  const take = (call: PendingCall): boolean => {
+    const id = call.input.correlationId;
     if (pending.get(id) !== call) return false;
     pending.delete(id);
     clearTimeout(call.timer);
+    if (call.job) call.job.open -= 1;
     queuePending.set(pending.size);
     return true;
   };
 
+  /** Gives the job's batcher slot back (once), so that the calls held here leave as the next job. */
+  const finishJob = (job: BatchJob): void => {
+    if (job.finished) return;
+    job.finished = true;
+    jobs.delete(job.id);
+    batcher.jobFinished();
+  };
+
+  /** Rejects every call of the job still waiting for it. */
+  const failOpenCalls = (job: BatchJob, reason: string, outcome: string): void => {
+    for (const call of job.calls) {
+      if (!take(call)) continue;
+      stats.failed += 1;
+      queueJobs.inc({ outcome });
+      call.reject(new ScoringJobFailedError(reason));
+    }
+  };
+
+  const sendJob = (calls: PendingCall[]): void => {
+    const job: BatchJob = { id: newBatchJobId(), calls, open: calls.length, finished: false };
+    for (const call of calls) call.job = job;
+    jobs.set(job.id, job);
+    stats.submitted += calls.length;
+    stats.jobs += 1;
+    const data: ScoreBatchJobData = {
+      items: calls.map((c) => ({ input: c.input, modelVersions: c.modelVersions, deadline: c.deadline })),
+      deadline: Math.max(...calls.map((c) => c.deadline)),
+    };
+    queue.add(SCORE_BATCH_JOB_NAME, data, {
+      jobId: job.id,
+      // One attempt: a retry could only start after the hooks have answered.
+      attempts: 1,
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    }).then(() => queueBatchInputs.observe(calls.length), (err: Error) => {
+      // The connection dropped during the add: score its calls without the queue instead.
+      stats.submitted -= calls.length;
+      stats.jobs -= 1;
+      finishJob(job);
+      log.debug({ err: err.message }, 'enqueue failed; using the fallback');
+      for (const call of calls) {
+        if (take(call)) scoreByFallback(call.input, call.deadline).then(call.resolve, call.reject);
+      }
+    });
+  };
+
+  const onDeadline = (call: PendingCall): void => {
+    const job = call.job;
+    if (!take(call)) return;
+    // Held here: it never reaches Redis.
+    if (!job) batcher.withdraw(call);
+    stats.deadline += 1;
+    queueJobs.inc({ outcome: 'deadline' });
+    call.reject(new ScoringDeadlineError());
+    // Shed the work nobody waits for: a job all of whose calls timed out gives its slot back, and
+    // when still waiting it is removed (an active one is locked and left to its worker; a stalled
+    // one expires at pick-up).
+    if (job && job.open === 0 && !job.finished) {
+      finishJob(job);
+      if (usable()) {
+        queue.remove(job.id).then((n) => { if (n > 0) stats.removedAtDeadline += 1; }, () => undefined);
+      }
+    }
+  };
+
+  const batcher = new JobBatcher<PendingCall>({
+    maxJobsInFlight: config.QUEUE_MAX_JOBS_IN_FLIGHT,
+    maxBatch: config.QUEUE_MAX_BATCH,
+    send: sendJob,
+    // A call whose deadline passed while held here (its timer not yet run) is answered, not sent.
+    discard: (call) => {
+      if (pending.get(call.input.correlationId) !== call) return true;
+      if (Date.now() < call.deadline) return false;
+      onDeadline(call);
+      return true;
+    },
+  });
+
   /** Redis went away under pending calls: no result can come back, so answer them now. */
   const reroutePending = (): void => {
-    for (const [id, call] of [...pending]) {
-      if (!take(id, call)) continue;
+    // Held calls are pending too; take them out first so that no job is formed from them.
+    batcher.withdrawAll();
+    for (const job of [...jobs.values()]) finishJob(job);
+    for (const call of [...pending.values()]) {
+      if (!take(call)) continue;
       scoreByFallback(call.input, call.deadline).then(call.resolve, call.reject);
     }
   };
@@ -244,54 +374,56 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
   queueRedisUp.set(producer.status === 'ready' ? 1 : 0);
 
   events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
-    const call = pending.get(jobId);
-    if (!call || !take(jobId, call)) return;
+    const job = jobs.get(jobId);
+    if (!job) return;
+    finishJob(job);
+    if (job.open === 0) return;
     let value = returnvalue;
     if (typeof value === 'string') {
       try { value = JSON.parse(value); } catch { /* fails the shape check below */ }
     }
-    // With a secret, only a result signed for this job by a worker holding it is trusted.
+    // With a secret, only a result signed for this job by a worker holding it is trusted: one
+    // signature covers every item, so no item can be forged, altered or replayed from another job.
     if (resultSecret && !verifyScoringResult(value, jobId, resultSecret)) {
-      stats.failed += 1;
-      queueJobs.inc({ outcome: 'forged_result' });
       log.error({ queue: queueName }, 'scoring result refused: missing or invalid signature (SCORING_RESULT_SECRET)');
-      call.reject(new ScoringJobFailedError('forged_result'));
+      failOpenCalls(job, 'forged_result', 'forged_result');
       return;
     }
-    const parsed = scoringOutputSchema.safeParse(value);
-    if (!parsed.success || parsed.data.correlationId !== jobId) {
-      stats.failed += 1;
-      queueJobs.inc({ outcome: 'invalid_result' });
-      call.reject(new ScoringJobFailedError('invalid_result'));
+    const parsed = scoreBatchResultSchema.safeParse(value);
+    if (!parsed.success || parsed.data.results.length !== job.calls.length) {
+      failOpenCalls(job, 'invalid_result', 'invalid_result');
       return;
     }
-    const { signature: _signature, ...output } = value as ScoringOutput & { signature?: string };
-    stats.completed += 1;
-    queueJobs.inc({ outcome: 'completed' });
-    const roundTripS = (Date.now() - call.enqueuedAt) / 1000;
-    stageDuration.observe({ service: output.serviceId, stage: 'queue_wait' }, Math.max(0, roundTripS - output.inferenceMs / 1000));
-    call.resolve(output);
+    const results = (value as ScoreBatchJobResult).results;
+    job.calls.forEach((call, i) => {
+      if (!take(call)) return; // answered already (its deadline)
+      const result = results[i]!;
+      if ('failure' in result) {
+        stats.failed += 1;
+        queueJobs.inc({ outcome: 'failed' });
+        call.reject(new ScoringJobFailedError(result.failure));
+        return;
+      }
+      const output = result.output;
+      if (output.correlationId !== call.input.correlationId) {
+        stats.failed += 1;
+        queueJobs.inc({ outcome: 'invalid_result' });
+        call.reject(new ScoringJobFailedError('invalid_result'));
+        return;
+      }
+      stats.completed += 1;
+      queueJobs.inc({ outcome: 'completed' });
+      const roundTripS = (Date.now() - call.enqueuedAt) / 1000;
+      stageDuration.observe({ service: output.serviceId, stage: 'queue_wait' }, Math.max(0, roundTripS - output.inferenceMs / 1000));
+      call.resolve(output);
+    });
   });
   events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
-    const call = pending.get(jobId);
-    if (!call || !take(jobId, call)) return;
-    stats.failed += 1;
-    queueJobs.inc({ outcome: 'failed' });
-    call.reject(new ScoringJobFailedError(failedReason));
+    const job = jobs.get(jobId);
+    if (!job) return;
+    finishJob(job);
+    failOpenCalls(job, failedReason, 'failed');
   });
-
-  const onDeadline = (id: string): void => {
-    const call = pending.get(id);
-    if (!call || !take(id, call)) return;
-    stats.deadline += 1;
-    queueJobs.inc({ outcome: 'deadline' });
-    call.reject(new ScoringDeadlineError());
-    // Shed the work nobody waits for: a job still waiting is removed (an active one is locked and
-    // left to its worker; a stalled one expires at pick-up).
-    if (usable()) {
-      queue.remove(id).then((n) => { if (n > 0) stats.removedAtDeadline += 1; }, () => undefined);
-    }
-  };
 
   const score = (input: ScoringInput, options: { deadline: number }): Promise<ScoringOutput> => {
     if (closed) return Promise.reject(new ScoringRequestError('scoring engine is closed'));
@@ -310,32 +442,16 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     if (pending.has(id)) return Promise.reject(new ScoringRequestError('a job with this correlationId is already pending'));
     if (!usable()) return scoreByFallback(input, deadline);
 
-    const data: ScoreJobData = {
-      input: checked.data as ScoringInput,
-      modelVersions: versionsByService.get(input.serviceId) ?? {},
-      deadline,
-    };
     return new Promise<ScoringOutput>((resolve, reject) => {
       const call: PendingCall = {
-        input: data.input, deadline, enqueuedAt: now, resolve, reject,
-        timer: setTimeout(() => onDeadline(id), deadline - now),
+        input: checked.data as ScoringInput, modelVersions: versionsByService.get(input.serviceId) ?? {},
+        deadline, enqueuedAt: now, resolve, reject,
+        timer: undefined as unknown as NodeJS.Timeout,
       };
+      call.timer = setTimeout(() => onDeadline(call), deadline - now);
       pending.set(id, call);
       queuePending.set(pending.size);
-      stats.submitted += 1;
-      queue.add(SCORE_JOB_NAME, data, {
-        jobId: id,
-        // One attempt: a retry could only start after the hook has answered.
-        attempts: 1,
-        removeOnComplete: keep,
-        removeOnFail: keep,
-      }).catch((err: Error) => {
-        // The connection dropped during the add: score without the queue instead.
-        if (!take(id, call)) return;
-        stats.submitted -= 1;
-        log.debug({ err: err.message }, 'enqueue failed; using the fallback');
-        scoreByFallback(call.input, deadline).then(resolve, reject);
-      });
+      batcher.submit(call);
     });
   };
 
@@ -365,7 +481,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
     score,
     workers,
     redisWarnings: () => [...warnings],
-    stats: () => ({ ...stats, pending: pending.size }),
+    stats: () => ({ ...stats, pending: pending.size, queued: batcher.waitingCount }),
     async readiness() {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       const redisOk = usable();
@@ -389,8 +505,9 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
       if (closed) return;
       closed = true;
       sweeper.stop();
-      for (const [id, call] of [...pending]) {
-        if (take(id, call)) call.reject(new ScoringRequestError('scoring engine is closing'));
+      batcher.withdrawAll();
+      for (const call of [...pending.values()]) {
+        if (take(call)) call.reject(new ScoringRequestError('scoring engine is closing'));
       }
       producer.disconnect();
       await Promise.allSettled([closeEvents(events), queue.close()]);

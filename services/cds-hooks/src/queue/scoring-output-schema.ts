@@ -4,6 +4,7 @@
  * Hooks card rules before sending it.
  */
 import { z } from 'zod';
+import { JOB_FAILURE } from '@prognos/scorer';
 
 const cardDraftSchema = z.looseObject({
   uuid: z.string().min(1),
@@ -22,3 +23,15 @@ export const scoringOutputSchema = z.looseObject({
   executionProvider: z.string(),
   inferenceMs: z.number(),
 });
+
+/** One item's outcome in a batch result: its output, or one of the fixed JOB_FAILURE reasons. */
+export const scoreBatchItemResultSchema = z.union([
+  z.object({ output: scoringOutputSchema }).strict(),
+  z.object({ failure: z.enum(JOB_FAILURE) }).strict(),
+]);
+
+/** A batch job's result (ScoreBatchJobResult): one entry per item, in the items' order, and the signature. */
+export const scoreBatchResultSchema = z.object({
+  results: z.array(scoreBatchItemResultSchema),
+  signature: z.string().optional(),
+}).strict();

@@ -3,7 +3,7 @@
  * the job name, failure reasons, heartbeat keys and record, connection options and the Redis
  * configuration check. Both processes import this one file so the key layout cannot drift.
  */
-import { scoringInputSchema, type ScoreJobData } from '@prognos/contracts';
+import { scoringInputSchema, type ScoreBatchJobData, type ScoreJobData } from '@prognos/contracts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { HeartbeatMetric } from './heartbeat-metrics';
@@ -16,17 +16,27 @@ export interface QueueLogger {
   debug(obj: object, msg?: string): void;
 }
 
-/** BullMQ job name of a scoring job (the queue name comes from QUEUE_NAME). */
+/**
+ * BullMQ job name of a single-input scoring job (the queue name comes from QUEUE_NAME). HTTP services
+ * now send {@link SCORE_BATCH_JOB_NAME}; workers still take this one from HTTP services of an older
+ * release during a rolling upgrade.
+ */
 export const SCORE_JOB_NAME = 'score';
+
+/** BullMQ job name of a batch job: several inputs of one HTTP process ({@link ScoreBatchJobData}). */
+export const SCORE_BATCH_JOB_NAME = 'score-batch';
+
+/** Most inputs one batch job may carry (the HTTP side's QUEUE_MAX_BATCH is capped at this). */
+export const SCORE_BATCH_MAX_ITEMS = 256;
 
 /**
  * Failure reasons a worker writes as the job's failedReason. Fixed strings only: a thrown error's
  * own message could carry input values, and failedReason is stored in Redis and in the event stream.
  */
 export const JOB_FAILURE = {
-  /** The hook deadline passed before a worker picked the job up: dropped, never retried. */
+  /** The hook deadline passed before a worker picked the job (or batch item) up: dropped, never retried. */
   expired: 'expired',
-  /** The payload failed scoreJobDataSchema. */
+  /** The payload (or, in a batch job, the item) failed scoreJobDataSchema. */
   invalid: 'invalid_job_data',
   /** The worker's models differ from the versions the HTTP side announced in discovery. */
   versionMismatch: 'model_version_mismatch',
@@ -41,6 +51,23 @@ export const scoreJobDataSchema = z.object({
   modelVersions: z.record(z.string(), z.string()),
   deadline: z.number().int().positive(),
 }).strict() satisfies z.ZodType<ScoreJobData>;
+
+/** One item of a batch job: exactly a {@link scoreJobDataSchema} (each item has its own deadline). */
+export const scoreBatchItemSchema = scoreJobDataSchema;
+
+/**
+ * The envelope of a batch job, items unchecked: the worker checks each item on its own, so that one
+ * invalid item fails that item only.
+ */
+export const scoreBatchEnvelopeSchema = z.object({
+  items: z.array(z.unknown()).min(1).max(SCORE_BATCH_MAX_ITEMS),
+  deadline: z.number().int().positive(),
+}).strict();
+
+/** Runtime schema of {@link ScoreBatchJobData} (envelope and every item). */
+export const scoreBatchJobDataSchema = scoreBatchEnvelopeSchema.extend({
+  items: z.array(scoreBatchItemSchema).min(1).max(SCORE_BATCH_MAX_ITEMS),
+}).strict() satisfies z.ZodType<ScoreBatchJobData>;
 
 /** Heartbeat a worker writes every few seconds; the HTTP side lists these as "workers online". */
 export interface WorkerHeartbeat {
@@ -60,7 +87,7 @@ export interface WorkerHeartbeat {
   batches: Record<string, { rows: number; runs: number }>;
   /** Batch-size distribution over all models: histogram bucket upper bound (rows) → runs in that bucket. */
   batchSizes: Record<string, number>;
-  /** Jobs by outcome since start (completed, expired, invalid, version_mismatch, failed). */
+  /** Inputs by outcome since start (completed, expired, invalid, version_mismatch, failed); a batch job counts each item. */
   jobs: Record<string, number>;
   /**
    * The worker's inference and not-computed series (heartbeat-metrics.ts), for the dashboard's

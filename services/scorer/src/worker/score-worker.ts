@@ -1,22 +1,27 @@
 /**
- * The BullMQ consumer of scoring jobs. It takes up to `concurrency` jobs at once so that concurrent
- * jobs reach the scorer's micro-batcher together (batches form only when many jobs are in flight),
- * drops jobs whose hook deadline has passed (no retry after the deadline), and publishes a heartbeat
- * with its execution provider and batch statistics.
+ * The BullMQ consumer of scoring jobs. It takes up to `concurrency` jobs at once and scores all the
+ * inputs of a batch job at once, so that concurrent inputs reach the scorer's micro-batcher together
+ * (batches form only when many inputs are in flight); drops inputs whose hook deadline has passed
+ * (no retry after the deadline), and publishes a heartbeat with its execution provider and batch
+ * statistics. Accepts both job names: batch jobs and the single-input jobs of older HTTP services.
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { ModelInfo, ScoringInput, ScoringOutput } from '@prognos/contracts';
+import type { ModelInfo, ScoreBatchJobResult, ScoreJobData, ScoringInput, ScoringOutput } from '@prognos/contracts';
 import { batchSize, inferenceRows, inferenceRuns } from '../metrics';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat';
 import { signScoringResult } from './result-signature';
 import { readHeartbeatMetrics } from './heartbeat-metrics';
 import {
-  JOB_FAILURE, checkRedisConfig, type QueueLogger, redisClientOptions, scoreJobDataSchema, type WorkerHeartbeat,
+  JOB_FAILURE, SCORE_BATCH_JOB_NAME, checkRedisConfig, type JobFailureReason, type QueueLogger, redisClientOptions,
+  scoreBatchEnvelopeSchema, scoreBatchItemSchema, scoreJobDataSchema, type WorkerHeartbeat,
 } from './protocol';
 import { workerActiveJobs, workerJobs, workerQueueWait } from './worker-metrics';
+
+/** What became of one input: its output, or a fixed failure reason. */
+type ScoreItemOutcome = { output: ScoringOutput } | { failure: JobFailureReason };
 
 /** What a worker needs from the scorer: an InProcessScorer in production. */
 export interface WorkerEngine {
@@ -51,7 +56,7 @@ export interface ScoreWorkerOptions {
 
 export interface ScoreWorker {
   readonly id: string;
-  /** Jobs handled since start, by outcome. */
+  /** Inputs handled since start, by outcome (a batch job counts each of its items). */
   counts(): Record<string, number>;
   /** Worker running and its Redis connection up. */
   ready(): boolean;
@@ -120,33 +125,26 @@ export function startScoreWorker(options: ScoreWorkerOptions): ScoreWorker {
   const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const started = new Date().toISOString();
   const counts: Record<string, number> = { completed: 0, expired: 0, invalid: 0, version_mismatch: 0, failed: 0 };
-  const count = (outcome: keyof typeof counts): void => { counts[outcome] += 1; workerJobs.inc({ outcome }); };
+  /** Counts per input: a batch job adds one outcome per item. */
+  const count = (outcome: keyof typeof counts, n = 1): void => { counts[outcome] += n; workerJobs.inc({ outcome }, n); };
   let warnings: string[] = [];
 
-  const processJob = async (job: Job): Promise<ScoringOutput> => {
-    const output = await scoreJob(job);
-    return options.resultSecret && job.id ? signScoringResult(output, job.id, options.resultSecret) : output;
-  };
-
-  const scoreJob = async (job: Job): Promise<ScoringOutput> => {
-    workerQueueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
-    const parsed = scoreJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      count('invalid');
-      throw new UnrecoverableError(JOB_FAILURE.invalid);
-    }
-    const data = parsed.data;
+  /**
+   * Scores one checked input. Never throws: a failure is one of the fixed JOB_FAILURE reasons (no
+   * error message, which could carry input values, leaves this process). Counted per input.
+   */
+  const scoreItem = async (data: ScoreJobData): Promise<ScoreItemOutcome> => {
     // No work after the deadline: the hook has answered already (also covers stalled jobs that
     // come back after their worker died).
     if (Date.now() >= data.deadline) {
       count('expired');
-      throw new UnrecoverableError(JOB_FAILURE.expired);
+      return { failure: JOB_FAILURE.expired };
     }
     const mismatch = findVersionMismatch(data.modelVersions, engine.models());
     if (mismatch) {
       count('version_mismatch');
       log.warn({ queue: queueName, mismatch }, 'job expects a model version this worker does not run');
-      throw new UnrecoverableError(JOB_FAILURE.versionMismatch);
+      return { failure: JOB_FAILURE.versionMismatch };
     }
     workerActiveJobs.inc();
     try {
@@ -154,20 +152,67 @@ export function startScoreWorker(options: ScoreWorkerOptions): ScoreWorker {
         ? await engine.scoreValidated(data.input, { deadline: data.deadline })
         : await engine.score(data.input, { deadline: data.deadline });
       count('completed');
-      return output;
+      return { output };
     } catch (err) {
       // The scorer refuses work once the deadline has passed (e.g. a job taken just before it).
       if (Date.now() >= data.deadline) {
         count('expired');
-        throw new UnrecoverableError(JOB_FAILURE.expired);
+        return { failure: JOB_FAILURE.expired };
       }
       count('failed');
       // The message stays in this process's log; Redis only gets the fixed reason.
       log.error({ err: (err as Error).message, serviceId: data.input.serviceId }, 'scoring failed');
-      throw new UnrecoverableError(JOB_FAILURE.scoring);
+      return { failure: JOB_FAILURE.scoring };
     } finally {
       workerActiveJobs.dec();
     }
+  };
+
+  /** A single-input job ({@link SCORE_JOB_NAME}, from HTTP services of an older release): fails as a whole. */
+  const processSingleJob = async (job: Job): Promise<ScoringOutput> => {
+    const parsed = scoreJobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      count('invalid');
+      throw new UnrecoverableError(JOB_FAILURE.invalid);
+    }
+    const outcome = await scoreItem(parsed.data);
+    if ('failure' in outcome) throw new UnrecoverableError(outcome.failure);
+    return options.resultSecret && job.id ? signScoringResult(outcome.output, job.id, options.resultSecret) : outcome.output;
+  };
+
+  /**
+   * A batch job ({@link SCORE_BATCH_JOB_NAME}): all items are scored at once, so that their rows
+   * meet in the micro-batchers and share onnxruntime runs. Each item has its own outcome; one
+   * invalid, expired or failing item does not fail the others. The job itself fails only when its
+   * envelope is invalid or every item's deadline has passed.
+   */
+  const processBatchJob = async (job: Job): Promise<ScoreBatchJobResult> => {
+    const envelope = scoreBatchEnvelopeSchema.safeParse(job.data);
+    if (!envelope.success) {
+      count('invalid');
+      throw new UnrecoverableError(JOB_FAILURE.invalid);
+    }
+    const { items, deadline } = envelope.data;
+    if (Date.now() >= deadline) {
+      count('expired', items.length);
+      throw new UnrecoverableError(JOB_FAILURE.expired);
+    }
+    const results = await Promise.all(items.map((raw): Promise<ScoreItemOutcome> => {
+      const item = scoreBatchItemSchema.safeParse(raw);
+      if (!item.success) {
+        count('invalid');
+        return Promise.resolve({ failure: JOB_FAILURE.invalid });
+      }
+      return scoreItem(item.data);
+    }));
+    const result: ScoreBatchJobResult = { results };
+    // One signature over the whole result, bound to the job id (result-signature.ts).
+    return options.resultSecret && job.id ? signScoringResult(result, job.id, options.resultSecret) : result;
+  };
+
+  const processJob = (job: Job): Promise<ScoringOutput | ScoreBatchJobResult> => {
+    workerQueueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
+    return job.name === SCORE_BATCH_JOB_NAME ? processBatchJob(job) : processSingleJob(job);
   };
 
   const worker = new Worker(queueName, processJob, {
