@@ -153,7 +153,8 @@ describe('calls held behind the jobs in flight (QUEUE_MAX_JOBS_IN_FLIGHT=1), no 
   let redis: Redis;
 
   beforeAll(async () => {
-    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, QUEUE_MAX_JOBS_IN_FLIGHT: '1' }), { catalog: catalog() });
+    // A job keeps its slot until its calls time out here (no straggler release within these deadlines).
+    scorer = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, QUEUE_MAX_JOBS_IN_FLIGHT: '1', QUEUE_JOB_SLOT_MS: '60000' }), { catalog: catalog() });
     redis = new Redis(SHARED_REDIS_URL);
     await waitFor(async () => (await scorer.readiness()).checks.redis.ok, 5000, 'Redis');
   });
@@ -201,6 +202,35 @@ describe('calls held behind the jobs in flight (QUEUE_MAX_JOBS_IN_FLIGHT=1), no 
     await waitFor(async () => (await redis.llen(`bull:${queueName}:wait`)) === 0, 2000, 'the expired jobs to leave the wait list');
     await waitFor(() => scorer.stats().removedAtDeadline === before.removedAtDeadline + 2, 2000, 'both jobs to be removed');
     expect(scorer.stats()).toMatchObject({ pending: 0, queued: 0 });
+  });
+
+  it('gives a stuck job\'s slot to the held calls after QUEUE_JOB_SLOT_MS, while its own call still waits for it', async () => {
+    const quick = await createQueueScorer(httpConfig({ REDIS_URL: SHARED_REDIS_URL, QUEUE_NAME: queueName, QUEUE_MAX_JOBS_IN_FLIGHT: '1', QUEUE_JOB_SLOT_MS: '100' }), { catalog: catalog() });
+    try {
+      await waitFor(async () => (await quick.readiness()).checks.redis.ok, 5000, 'Redis');
+      const start = Date.now();
+      const stuck = settle(quick.score(ckdInput(), { deadline: start + 900 }), start);
+      const heldInput = ckdInput();
+      const held = settle(quick.score(heldInput, { deadline: start + 900 }), start);
+      expect(quick.stats()).toMatchObject({ queued: 1, jobs: 1, slotTimeouts: 0 });
+      // Just before the slot time the held call is still held; after it, it has left as its own job.
+      await new Promise((r) => setTimeout(r, 60));
+      expect(quick.stats()).toMatchObject({ queued: 1, jobs: 1 });
+      await waitFor(() => quick.stats().jobs === 2, 1000, 'the held call to leave after QUEUE_JOB_SLOT_MS');
+      const leftAt = Date.now() - start;
+      expect(leftAt).toBeGreaterThanOrEqual(95);
+      expect(leftAt).toBeLessThan(400);
+      expect(quick.stats()).toMatchObject({ queued: 0, slotTimeouts: 1, pending: 2 });
+      const dump = await dumpKeys(redis, [`bull:${queueName}:*`]);
+      expect(queuedInputs(dump).map((i) => i.correlationId)).toContain(heldInput.correlationId);
+      // Both calls still wait for their results (no worker): each answers at its own deadline.
+      for (const r of await Promise.all([stuck, held])) {
+        expect(r.error).toBeInstanceOf(ScoringDeadlineError);
+        expect(r.atMs).toBeGreaterThanOrEqual(899);
+      }
+    } finally {
+      await quick.close();
+    }
   });
 
   it('rejects held and sent calls alike when closed', async () => {

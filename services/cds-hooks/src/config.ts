@@ -83,6 +83,13 @@ export const configSchema = z.object({
    */
   QUEUE_MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(4),
   /**
+   * Distributed mode: a job without a result after this long stops counting against
+   * QUEUE_MAX_JOBS_IN_FLIGHT (its calls still wait for it until their deadlines), so a job stuck on a
+   * killed or stalled worker does not hold back the calls behind it. Far above a normal round trip
+   * (milliseconds), below the hook deadline. @defaultValue 250
+   */
+  QUEUE_JOB_SLOT_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  /**
    * Distributed mode: most scoring inputs in one job. 1 (with a large QUEUE_MAX_JOBS_IN_FLIGHT)
    * sends one job per call, as releases before batch jobs did. At most 256 (the workers' limit,
    * SCORE_BATCH_MAX_ITEMS). @defaultValue 32

@@ -83,6 +83,8 @@ export interface QueueScorerStats {
   removedAtDeadline: number;
   /** Calls answered by the fallback (or rejected as unavailable) because Redis was unreachable. */
   fallback: number;
+  /** Jobs that gave their in-flight slot back after QUEUE_JOB_SLOT_MS without a result (stragglers). */
+  slotTimeouts: number;
 }
 
 export interface QueueScorer extends ScoringEngine {
@@ -117,8 +119,11 @@ interface BatchJob {
   calls: PendingCall[];
   /** Calls still waiting for this job's result. */
   open: number;
-  /** Its batcher slot was given back (result, failure, add error, Redis lost, or every call timed out). */
+  /** Its result was read, or it failed, could not be added, was lost with Redis, or every call timed out. */
   finished: boolean;
+  /** It still counts against QUEUE_MAX_JOBS_IN_FLIGHT (until finished or QUEUE_JOB_SLOT_MS). */
+  holdsSlot: boolean;
+  slotTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -185,7 +190,7 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
   }
 
   const stats: QueueScorerStats = {
-    pending: 0, queued: 0, submitted: 0, jobs: 0, completed: 0, failed: 0, deadline: 0, removedAtDeadline: 0, fallback: 0,
+    pending: 0, queued: 0, submitted: 0, jobs: 0, completed: 0, failed: 0, deadline: 0, removedAtDeadline: 0, fallback: 0, slotTimeouts: 0,
   };
   /** Calls waiting for a result, by correlation id (held here or in a job sent). */
   const pending = new Map<string, PendingCall>();
@@ -267,11 +272,19 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
   };
 
   /** Gives the job's batcher slot back (once), so that the calls held here leave as the next job. */
+  const releaseSlot = (job: BatchJob): void => {
+    if (!job.holdsSlot) return;
+    job.holdsSlot = false;
+    clearTimeout(job.slotTimer);
+    batcher.jobFinished();
+  };
+
+  /** The job is done with: its slot is given back and its result, if one still comes, ignored. */
   const finishJob = (job: BatchJob): void => {
     if (job.finished) return;
     job.finished = true;
     jobs.delete(job.id);
-    batcher.jobFinished();
+    releaseSlot(job);
   };
 
   /** Rejects every call of the job still waiting for it. */
@@ -285,7 +298,16 @@ export async function createQueueScorer(config: Config, depsOrCatalog: QueueScor
   };
 
   const sendJob = (calls: PendingCall[]): void => {
-    const job: BatchJob = { id: newBatchJobId(), calls, open: calls.length, finished: false };
+    const job: BatchJob = { id: newBatchJobId(), calls, open: calls.length, finished: false, holdsSlot: true };
+    // A straggler (a worker killed or stalled under it) gives its slot back after QUEUE_JOB_SLOT_MS
+    // and its calls keep waiting for it until their deadlines: the calls held behind it leave at once
+    // instead of waiting for every call of a stuck job to time out.
+    job.slotTimer = setTimeout(() => {
+      if (!job.holdsSlot) return;
+      stats.slotTimeouts += 1;
+      releaseSlot(job);
+    }, config.QUEUE_JOB_SLOT_MS);
+    job.slotTimer.unref();
     for (const call of calls) call.job = job;
     jobs.set(job.id, job);
     stats.submitted += calls.length;
