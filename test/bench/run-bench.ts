@@ -35,7 +35,8 @@ import {
 } from './bench-requests';
 import { driveLoad, type LoadResult } from './drive-load';
 import { createFloor, type Floor, type FloorResult } from './measure-floor';
-import { addCounters, countersOf, diffCounters, scrape, type CounterSnapshot } from './prometheus-text';
+import { parseJsonBody } from '@prognos/cds-hooks';
+import { addCounters, countersOf, diffCounters, scrape, sumMetric, type CounterSnapshot } from './prometheus-text';
 import {
   MB, REPO_ROOT, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
 } from './processes';
@@ -182,7 +183,13 @@ async function redisAnswers(): Promise<boolean> {
   }
 }
 
-interface BatchPoint { mode: string; inFlight: number; throughput: number; p99: number; avgBatch: number; errors: number }
+interface BatchPoint { mode: string; inFlight: number; throughput: number; p99: number; avgBatch: number; inputsPerJob: number; errors: number }
+
+/** Inputs and jobs sent by the HTTP service so far (prognos_queue_batch_inputs histogram). */
+async function serviceJobInputs(service: ServiceProcess): Promise<{ inputs: number; jobs: number }> {
+  const text = await scrape(`${service.url}/metrics`);
+  return { inputs: sumMetric(text, 'prognos_queue_batch_inputs_sum'), jobs: sumMetric(text, 'prognos_queue_batch_inputs_count') };
+}
 
 async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>, profileThis: boolean): Promise<{ rows: ScenarioRow[]; profile?: string; batches: BatchPoint[] }> {
   const embedded = mode.startsWith('embedded');
@@ -212,11 +219,17 @@ async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, 
       // Mean batch size with more hooks in flight: do rows from concurrent jobs share onnxruntime runs?
       for (const inFlight of BATCH_LEVELS) {
         const before = await workerCounters(workers);
+        const jobsBefore = await serviceJobInputs(service);
         const load = await driveLoad(service.url, med.calls, { connections: inFlight, durationS: BATCH_S, timeoutS: 30 });
         const c = diffCounters(await workerCounters(workers), before);
-        const point = { mode, inFlight, throughput: load.throughput, p99: load.p99, avgBatch: c.inferenceRuns > 0 ? c.inferenceRows / c.inferenceRuns : Number.NaN, errors: load.errors + load.non2xx };
+        const jobsAfter = await serviceJobInputs(service);
+        const jobs = jobsAfter.jobs - jobsBefore.jobs;
+        const point = {
+          mode, inFlight, throughput: load.throughput, p99: load.p99, avgBatch: c.inferenceRuns > 0 ? c.inferenceRows / c.inferenceRuns : Number.NaN,
+          inputsPerJob: jobs > 0 ? (jobsAfter.inputs - jobsBefore.inputs) / jobs : Number.NaN, errors: load.errors + load.non2xx,
+        };
         batches.push(point);
-        log(`${mode} batch sweep: ${inFlight} in flight: ${f0(point.throughput)} req/s, p99 ${f1(point.p99)} ms, mean batch ${f2(point.avgBatch)}, errors ${point.errors}`);
+        log(`${mode} batch sweep: ${inFlight} in flight: ${f0(point.throughput)} req/s, p99 ${f1(point.p99)} ms, inputs per job ${f2(point.inputsPerJob)}, mean batch ${f2(point.avgBatch)}, errors ${point.errors}`);
       }
     }
   } finally {
@@ -349,18 +362,18 @@ function scenarioTable(rows: ScenarioRow[], scenarios: Scenario[]): string {
   return [head, ...lines].join('\n');
 }
 
-function floorTable(scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>, decodeRates: Map<string, number>): string {
-  const head = '| scenario | calls in rotation | prefetch res. | body KB | JSON.parse/s (1 core) | JSON.parse ms | bytes → decode → parse /s | floor req/s (10 in flight) | p50 ms | p95 ms | p99 ms | ms per call (1 in flight) | call / parse | with cards | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+function floorTable(scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>, decodeRates: Map<string, number>, readerRates: Map<string, number>): string {
+  const head = '| scenario | calls in rotation | prefetch res. | body KB | JSON.parse/s (1 core) | JSON.parse ms | bytes → decode → parse /s | bytes → service reader /s | floor req/s (10 in flight) | p50 ms | p95 ms | p99 ms | ms per call (1 in flight) | call / parse | with cards | failures |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   return [head, ...scenarios.map((s) => {
     const f = floors.get(s.name)!;
     const pr = parseRates.get(s.name)!;
-    return `| ${s.name} | ${s.calls.length} | ${f0(meanOf(s.calls, 'prefetchResources'))} | ${f0(meanOf(s.calls, 'bodyBytes') / 1024)} | ${f0(pr)} | ${f2(1000 / pr)} | ${f0(decodeRates.get(s.name)!)} | ${f0(f.throughput)} | ${f1(f.p50)} | ${f1(f.p95)} | ${f1(f.p99)} | ${f2(f.serialMs)} | ${f2(f.serialMs / (1000 / pr))} | ${f0((100 * f.withCards) / Math.max(1, f.requests))} % | ${f.failures} |`;
+    return `| ${s.name} | ${s.calls.length} | ${f0(meanOf(s.calls, 'prefetchResources'))} | ${f0(meanOf(s.calls, 'bodyBytes') / 1024)} | ${f0(pr)} | ${f2(1000 / pr)} | ${f0(decodeRates.get(s.name)!)} | ${f0(readerRates.get(s.name)!)} | ${f0(f.throughput)} | ${f1(f.p50)} | ${f1(f.p95)} | ${f1(f.p99)} | ${f2(f.serialMs)} | ${f2(f.serialMs / (1000 / pr))} | ${f0((100 * f.withCards) / Math.max(1, f.requests))} % | ${f.failures} |`;
   })].join('\n');
 }
 
 function batchTable(points: BatchPoint[]): string {
-  const head = '| mode | hooks in flight | req/s | p99 ms | mean rows per onnxruntime run | errors + non-2xx |\n|---|---:|---:|---:|---:|---:|';
-  return [head, ...points.map((p) => `| ${p.mode} | ${p.inFlight} | ${f0(p.throughput)} | ${f1(p.p99)} | ${f2(p.avgBatch)} | ${p.errors} |`)].join('\n');
+  const head = '| mode | hooks in flight | req/s | p99 ms | scoring inputs per job | mean rows per onnxruntime run | errors + non-2xx |\n|---|---:|---:|---:|---:|---:|---:|';
+  return [head, ...points.map((p) => `| ${p.mode} | ${p.inFlight} | ${f0(p.throughput)} | ${f1(p.p99)} | ${f2(p.inputsPerJob)} | ${f2(p.avgBatch)} | ${p.errors} |`)].join('\n');
 }
 
 function curveTable(points: CurvePoint[]): string {
@@ -380,12 +393,14 @@ async function main(): Promise<void> {
   const floors = new Map<string, FloorResult>();
   const parseRates = new Map<string, number>();
   const decodeRates = new Map<string, number>();
+  const readerRates = new Map<string, number>();
   for (const s of scenarios) {
     parseRates.set(s.name, jsonParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
     decodeRates.set(s.name, jsonDecodeParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
+    readerRates.set(s.name, jsonDecodeParseRate(s.calls, Math.max(500, FLOOR_S * 200), (b) => parseJsonBody(b, 64)));
     const f = await floor.measure(s.calls, { durationS: FLOOR_S, concurrency: CONNECTIONS });
     floors.set(s.name, f);
-    log(`floor ${s.name}: JSON.parse ${f0(parseRates.get(s.name)!)}/s (from bytes ${f0(decodeRates.get(s.name)!)}/s); ${f0(f.throughput)} req/s, ${f2(f.serialMs)} ms/call, p99 ${f1(f.p99)} ms, cards ${f.withCards}/${f.requests}, failures ${f.failures}`);
+    log(`floor ${s.name}: JSON.parse ${f0(parseRates.get(s.name)!)}/s (from bytes ${f0(decodeRates.get(s.name)!)}/s, service reader ${f0(readerRates.get(s.name)!)}/s); ${f0(f.throughput)} req/s, ${f2(f.serialMs)} ms/call, p99 ${f1(f.p99)} ms, cards ${f.withCards}/${f.requests}, failures ${f.failures}`);
   }
 
   const rows: ScenarioRow[] = [];
@@ -442,7 +457,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`## Service benchmark (${asOf.toISOString()})`, '', `Machine: ${machine}. ${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; floor ${FLOOR_S} s per scenario.`, '');
-  out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors, parseRates, decodeRates), '');
+  out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors, parseRates, decodeRates, readerRates), '');
   out.push('### Service over HTTP', '', scenarioTable(rows, scenarios), '');
   if (batches.length) out.push('### Distributed: mean batch size against hooks in flight (pv-median)', '', batchTable(batches), '');
   if (curve.length) out.push('### Cost against record size (patient-view, 3 services × 4 generated records per size)', '', curveTable(curve), '');
@@ -456,7 +471,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 
   fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
-  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), decodeRates: Object.fromEntries(decodeRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
+  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), decodeRates: Object.fromEntries(decodeRates), readerRates: Object.fromEntries(readerRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
   log(`raw figures: ${JSON_OUT}`);
 }
 

@@ -96,6 +96,9 @@ describe('clinical safety screening over HTTP (real scorer, prefetch as the EHR 
     // An AllergyIntolerance names its patient (1..1); the wrong-patient check (issue 11) drops one
     // that names anyone but context.patientId, so the fixture links it to this record's patient.
     const linked = resources.map((r) => (r.resourceType === 'AllergyIntolerance' ? { ...r, patient: { reference: `Patient/${pt.id as string}` } } : r));
+    // Draft orders are for the patient in context too (a draft for anyone else is refused, below).
+    const drafts = context.draftOrders as { entry: { resource: R }[] } | undefined;
+    for (const e of drafts?.entry ?? []) e.resource.subject = { reference: `Patient/${pt.id as string}` };
     const res = await postJson(`${app.url}/cds-services/${service}`, {
       hookInstance: randomUUID(), hook: service === 'medication-safety' ? 'order-sign' : 'patient-view',
       context: { userId: 'Practitioner/example', patientId: pt.id, ...context },
@@ -306,6 +309,32 @@ describe('clinical safety screening over HTTP (real scorer, prefetch as the EHR 
     // The same draft for the same patient without the contraindication: no safety card.
     const clean = await call('medication-safety', signPatient(), draftOrders(order()));
     expect(clean.filter((c) => (c.detail ?? '').includes('Clinical safety screening'))).toEqual([]);
+  });
+
+  it('refuses (400, naming the entry) a draft order for another patient instead of screening it against this record', async () => {
+    const resources = [...signPatient(), active('Warfarin Sodium 5 MG Oral Tablet', '855332')];
+    const pt = resources[0]!;
+    const send = (subject: string) => postJson(`${app.url}/cds-services/medication-safety`, {
+      hookInstance: randomUUID(), hook: 'order-sign',
+      context: {
+        userId: 'Practitioner/example', patientId: pt.id,
+        draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [
+          { resource: { ...draft('lisinopril 10 MG Oral Tablet', RX.lisinopril10), subject: { reference: `Patient/${pt.id as string}` } } },
+          { resource: { ...draft('ibuprofen 600 MG Oral Tablet'), subject: { reference: subject } } },
+        ] },
+      },
+      prefetch: prefetchFor(templates['medication-safety']!, resources),
+    });
+    const wrong = await send('Patient/someone-else');
+    expect(wrong.status).toBe(400);
+    const outcome = wrong.body as { resourceType: string; issue: { diagnostics: string; expression: string[] }[] };
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue).toHaveLength(1);
+    expect(outcome.issue[0]!.expression).toEqual(['context.draftOrders.entry[1].resource']);
+    // The same call with the draft for this patient is screened (NSAID with warfarin: critical).
+    const right = await send(`Patient/${pt.id as string}`);
+    expect(right.status).toBe(200);
+    expect((right.body as { cards: WireCard[] }).cards.some((c) => c.indicator === 'critical' && (c.detail ?? '').includes('NSAID with an oral anticoagulant'))).toBe(true);
   });
 
   // ---------- FHIR fallback: the EHR sends no prefetch, Prognos queries the FHIR server ----------

@@ -17,6 +17,8 @@ import { accessLog } from './http/access-log';
 import { clientLimits } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
+import { HookAdmission } from './http/hook-admission';
+import { hooksWaitingAdmission } from './metrics';
 import { parseByteSize, readJsonBody } from './http/read-json-body';
 import { requireJsonBody } from './http/require-json';
 import { createCdsRoutes } from './http/routes';
@@ -181,6 +183,7 @@ export function createApp(deps: AppDependencies): Express {
   };
   app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, readJsonBody({
     limitBytes: parseByteSize(config.BODY_LIMIT), maxDepth: config.MAX_JSON_DEPTH, fallback,
+    admission: new HookAdmission(config.HOOK_MAX_CONCURRENT, 100, (n) => hooksWaitingAdmission.set(n)),
   }));
   app.use(createCdsRoutes({
     config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, shownCards, now: deps.now, drift,

@@ -138,6 +138,13 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10_000),
   /** Largest nesting depth of a JSON request body (400 beyond). @defaultValue 64 */
   MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
+  /**
+   * Hook calls per HTTP process that hold a parsed body at once; later ones wait as bytes, in
+   * arrival order (http/hook-admission.ts). Parsed records are large and short-lived: holding more
+   * of them than the CPU can work on only makes garbage collection copy them. A call waiting on I/O
+   * for over 100 ms stops counting. 0 = no bound. @defaultValue 16
+   */
+  HOOK_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(16),
   /** Most card uuids remembered per client (issuer + tenant); the client's oldest are forgotten first. @defaultValue 20000 */
   CARD_REGISTRY_MAX_PER_CLIENT: z.coerce.number().int().min(10).default(20_000),
   /** Most live `jti` digests the in-memory replay cache keeps per issuer (that issuer's new tokens are refused beyond, until entries expire). @defaultValue 200000 */

@@ -105,6 +105,12 @@ export const clientThrottled = getOrCreateMetric('prognos_client_throttled_total
   labelNames: ['reason'] as const,
 }));
 
+/** Hook calls waiting, as bytes, to be admitted (HOOK_MAX_CONCURRENT calls hold a parsed body at once). */
+export const hooksWaitingAdmission = getOrCreateMetric('prognos_hooks_waiting_admission', () => new client.Gauge({
+  name: 'prognos_hooks_waiting_admission',
+  help: 'Hook calls waiting to be parsed and processed (HOOK_MAX_CONCURRENT are in progress)',
+}));
+
 export const feedbackBuffered = getOrCreateMetric('prognos_feedback_buffered', () => new client.Gauge({
   name: 'prognos_feedback_buffered',
   help: 'Feedback items waiting in memory for Redis to come back',

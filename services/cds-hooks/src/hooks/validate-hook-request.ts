@@ -1,6 +1,7 @@
 import type { CdsServiceDescriptor } from '@prognos/contracts';
 import { badRequest } from '@prognos/contracts';
 import { parseOrThrow } from '../http/zod-outcome';
+import { checkDraftOrdersPatient } from './check-draft-orders-patient';
 import { contextSchemaFor, hookRequestSchema, type HookRequest } from './hook-request-schema';
 
 /** The validated request: common fields plus the hook's typed context. */
@@ -21,6 +22,7 @@ export function validateHookRequest(body: unknown, service: CdsServiceDescriptor
   if (request.hook !== service.hook) {
     throw badRequest(`This service answers the ${service.hook} hook, not ${request.hook}`, ['hook']);
   }
-  const context = parseOrThrow(contextSchemaFor(service.hook), request.context, 'context');
+  const context = parseOrThrow(contextSchemaFor(service.hook), request.context, 'context') as ValidHookRequest['context'];
+  checkDraftOrdersPatient(context.draftOrders, context.patientId);
   return { ...request, context } as ValidHookRequest;
 }

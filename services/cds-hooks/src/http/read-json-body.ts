@@ -15,6 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { badRequest } from '@prognos/contracts';
+import type { HookAdmission } from './hook-admission';
 import { parseJsonBytes, type ParsedJsonBytes } from './parse-json-bytes';
 
 /** An error shaped like body-parser's (`type` read by the error handler). */
@@ -94,12 +95,14 @@ export interface ReadJsonBodyOptions {
   maxDepth: number;
   /** For what this reader does not handle itself (compressed bodies, other charsets, other methods). */
   fallback: RequestHandler;
+  /** Bounds the calls holding a parsed body at once (hook-admission.ts); absent = no bound. */
+  admission?: HookAdmission;
 }
 
 const ignore = () => undefined;
 
 export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
-  const { limitBytes, maxDepth, fallback } = options;
+  const { limitBytes, maxDepth, fallback, admission } = options;
   return (req, res, next) => {
     const enc = req.headers['content-encoding'];
     if (req.method !== 'POST' || (enc !== undefined && enc.toLowerCase() !== 'identity') || !isUtf8ContentType(req.headers['content-type'])
@@ -127,20 +130,24 @@ export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
       cleanup();
       if (failure) { next(failure); return; }
       if (declared !== undefined && received !== declared) { next(bodyError('request.size.invalid', 400, 'request size did not match content length')); return; }
-      let parsed: ParsedJsonBytes;
-      try {
-        parsed = withJoinedBody(chunks, received, (buf) => parseJsonBody(buf, maxDepth));
-      } catch (e) {
-        next(e);
-        return;
-      }
-      chunks.length = 0;
-      if (parsed.kind === 'too-deep') {
-        next(badRequest(`Request body nests deeper than ${maxDepth} levels (MAX_JSON_DEPTH)`));
-        return;
-      }
-      (req as { body?: unknown }).body = parsed.value;
-      next();
+      const proceed = () => {
+        let parsed: ParsedJsonBytes;
+        try {
+          parsed = withJoinedBody(chunks, received, (buf) => parseJsonBody(buf, maxDepth));
+        } catch (e) {
+          next(e);
+          return;
+        }
+        chunks.length = 0;
+        if (parsed.kind === 'too-deep') {
+          next(badRequest(`Request body nests deeper than ${maxDepth} levels (MAX_JSON_DEPTH)`));
+          return;
+        }
+        (req as { body?: unknown }).body = parsed.value;
+        next();
+      };
+      if (admission) admission.admit(res, proceed);
+      else proceed();
     };
     const onError = (e: Error) => { cleanup(); next(bodyError('request.aborted', 400, e.message)); };
     const onAborted = () => { cleanup(); next(bodyError('request.aborted', 400, 'request aborted')); };

@@ -35,7 +35,8 @@ export function referencedPatientId(reference: unknown, patientUrls: ReadonlyMap
   return m ? m[1] : undefined;
 }
 
-function subjectIds(r: Resource, patientUrls: ReadonlyMap<string, string>): string[] {
+/** The Patient ids a resource's `subject` / `patient` reference names (none when not comparable). */
+export function subjectIds(r: Resource, patientUrls: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   const rec = r as unknown as Record<string, unknown>;
   for (const field of ['subject', 'patient']) {

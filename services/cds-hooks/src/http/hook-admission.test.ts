@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { HookAdmission } from './hook-admission';
+
+/** A response that only emits what the admission listens to. */
+function response(): ServerResponse & { finish(): void; close(): void } {
+  const e = new EventEmitter() as unknown as ServerResponse & { finish(): void; close(): void };
+  e.finish = () => { e.emit('finish'); e.emit('close'); };
+  e.close = () => { e.emit('close'); };
+  return e;
+}
+
+describe('HookAdmission', () => {
+  it('admits up to the limit at once and the rest in arrival order as earlier calls answer', () => {
+    const waiting: number[] = [];
+    const a = new HookAdmission(2, 10_000, (n) => waiting.push(n));
+    const started: number[] = [];
+    const res = [0, 1, 2, 3, 4].map(() => response());
+    res.forEach((r, i) => a.admit(r, () => started.push(i)));
+    expect(started).toEqual([0, 1]);
+    expect(a.waiting).toBe(3);
+    res[1]!.finish();
+    expect(started).toEqual([0, 1, 2]);
+    res[0]!.finish();
+    res[2]!.finish();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(a.waiting).toBe(0);
+    expect(waiting).toEqual([1, 2, 3, 2, 1, 0]);
+    // A finished call answering twice (finish then close) frees one slot only.
+    const more = [response(), response(), response()];
+    more.forEach((r, i) => a.admit(r, () => started.push(10 + i)));
+    expect(started.slice(5)).toEqual([]);
+    res[3]!.finish();
+    expect(started.slice(5)).toEqual([10]);
+  });
+
+  it('never starts a call whose client went away while it waited', () => {
+    const a = new HookAdmission(1, 10_000);
+    const started: string[] = [];
+    const first = response();
+    const gone = response();
+    const third = response();
+    a.admit(first, () => started.push('first'));
+    a.admit(gone, () => started.push('gone'));
+    a.admit(third, () => started.push('third'));
+    gone.close();
+    first.finish();
+    expect(started).toEqual(['first', 'third']);
+  });
+
+  it('stops counting a call admitted longer than the straggler time (waiting on I/O)', async () => {
+    const a = new HookAdmission(1, 30);
+    const started: string[] = [];
+    a.admit(response(), () => started.push('slow'));
+    a.admit(response(), () => started.push('next'));
+    expect(started).toEqual(['slow']);
+    await new Promise((r) => setTimeout(r, 15));
+    expect(started).toEqual(['slow']);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(started).toEqual(['slow', 'next']);
+  });
+
+  it('admits everything at once with limit 0', () => {
+    const a = new HookAdmission(0);
+    const started: number[] = [];
+    for (let i = 0; i < 50; i++) a.admit(response(), () => started.push(i));
+    expect(started).toHaveLength(50);
+    expect(a.waiting).toBe(0);
+  });
+});
