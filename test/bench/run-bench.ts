@@ -9,7 +9,7 @@
  *   BENCH_DURATION_S   seconds per autocannon scenario                       @defaultValue 10
  *   BENCH_WARMUP_S     warm-up before each scenario, not counted              @defaultValue 2
  *   BENCH_FLOOR_S      seconds per floor measurement                          @defaultValue 5
- *   BENCH_CURVE_S      seconds per service point of the cost curve           @defaultValue 3
+ *   BENCH_CURVE_S      seconds per service point of the cost curve (at least 10 floor calls per connection) @defaultValue 3
  *   BENCH_CURVE_SIZES  record sizes of the cost curve                         @defaultValue 100,500,1000,2000,5000,10000,20000
  *   BENCH_SOAK_S       embedded mixed-traffic soak (RSS over time); 0 = none  @defaultValue 60
  *   BENCH_CONNECTIONS  concurrent connections / calls in flight               @defaultValue 10
@@ -276,8 +276,12 @@ async function runCostCurve(floor: Floor, asOf: Date): Promise<CurvePoint[]> {
       const capped = patientViewCalls(floor.services, records, 'capped');
       const cappedFloor = await floor.measure(capped, { durationS: 0.5, serialCalls: capped.length * 2 });
       const fl = await floor.measure(uncapped, { durationS: Math.max(1, CURVE_S / 2), serialCalls: uncapped.length * (size > 5000 ? 1 : 3) });
-      if (WARMUP_S > 0) await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: 1 });
-      const load = await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: CURVE_S, timeoutS: 30 });
+      // A closed loop only measures throughput when each connection completes many calls in the
+      // window (calls still in flight at its end are not counted): at least 10 per connection at the
+      // floor's cost, so the large records get a longer window than BENCH_CURVE_S.
+      const windowS = Math.max(CURVE_S, Math.ceil((fl.serialMs * CONNECTIONS * 10) / 1000));
+      if (WARMUP_S > 0) await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: Math.max(1, Math.ceil(windowS / 3)), timeoutS: 60 });
+      const load = await driveLoad(service.url, uncapped, { connections: CONNECTIONS, durationS: windowS, timeoutS: 60 });
       const p: CurvePoint = {
         size,
         prefetchResources: meanOf(uncapped, 'prefetchResources'),
