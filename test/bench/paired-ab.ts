@@ -4,7 +4,7 @@
  * core), driven in turn for 5 s each at 10 connections, three rounds, for pv-median and pv-ckd-3y; the
  * JSON.parse rate of the same bodies is measured in the same round. Medians per service.
  *
- *   BENCH_BASE_DIR=/path/to/older/checkout (built with `npx tsc -b`) node dist-test/bench/paired-ab.js
+ *   BENCH_BASE_DIR=/path/to/older/checkout (built with `npx tsc -b`) [BENCH_BASE_PROCESSES=0] node dist-test/bench/paired-ab.js
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   if (baseDir) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const base = require(path.join(baseDir, 'dist-test', 'bench', 'processes.js')) as typeof import('./processes');
-    svcs.push(['before (base build, 1 process)', await base.startService(env)]);
+    // BENCH_BASE_PROCESSES: EMBEDDED_PROCESSES of the older build (1 = one process; 0 = every core).
+    const baseProcesses = process.env.BENCH_BASE_PROCESSES ?? '1';
+    svcs.push([`before (base build, EMBEDDED_PROCESSES=${baseProcesses})`, await base.startService({ ...env, EMBEDDED_PROCESSES: baseProcesses })]);
   }
   svcs.push(['after, EMBEDDED_PROCESSES=1', await startService({ ...env, EMBEDDED_PROCESSES: '1' })]);
   svcs.push([`after, EMBEDDED_PROCESSES=0 (${os.availableParallelism()})`, await startService({ ...env, EMBEDDED_PROCESSES: '0' })]);
