@@ -140,8 +140,8 @@ export const configSchema = z.object({
   MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1000).default(64),
   /**
    * Hook calls per HTTP process that hold a parsed body at once; later ones wait as bytes, in
-   * arrival order (http/hook-admission.ts). Parsed records are large and short-lived: holding more
-   * of them than the CPU can work on only makes garbage collection copy them. A call waiting on I/O
+   * arrival order (http/hook-admission.ts). Parsed records are large: holding more of them than the
+   * CPU can work on only costs memory and lets late calls overtake early ones. A call waiting on I/O
    * for over 100 ms stops counting. 0 = no bound. @defaultValue 16
    */
   HOOK_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(16),

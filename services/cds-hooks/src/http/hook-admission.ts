@@ -5,9 +5,9 @@
  *
  * Why: a parsed patient-view body is 1-2 MB of short-lived JavaScript objects per 250 KB of JSON (far
  * more for a 20,000-resource record). Processing is CPU-bound, so holding more of them at once does
- * not answer sooner; it only makes every young-generation collection copy them all (measured: the
- * distributed service fell from 229 req/s at 10 calls in flight to 125 at 200, and a 10,000-resource
- * record cost the service 4 × its floor at 10 connections).
+ * not answer sooner; it costs memory and lets late arrivals overtake early ones. Measured at 200 calls
+ * in flight (distributed, median record): peak RSS 403-422 MB instead of 444-622 MB, p99 2.8-4.0 s
+ * instead of 5.9-6.4 s, the same throughput (BENCHMARKS.md, issue 16 second pass).
  *
  * A call waiting on I/O (the EHR's FHIR server, or a scoring job) must not hold back the others: one
  * admitted longer than `stragglerMs` stops counting against the limit (it keeps its body).
