@@ -18,6 +18,7 @@ export type {
   ConditionFact, ExtractOptions, MedicationFact, PatientInfo, SeriesPoint, SeriesStats, SmokingPoint,
 } from './types';
 export { generatePatient, type GeneratePatientOptions, type PatientProfile, PATIENT_PROFILES } from './generator/generate-patient';
+export { createRng, type Rng } from './generator/prng';
 
 import type { FeatureSetName } from '@prognos/contracts';
 import { FEATURE_SET_NAMES } from '@prognos/contracts';

@@ -1,15 +1,10 @@
+import { createRng } from '@prognos/fhir-features';
 import { PIECE_BYTES, parseJsonBytes } from './parse-json-bytes';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic pseudo-random numbers in [0, 1) (the generator's seeded PRNG). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 
 /** Strings that stress the byte scan: quotes, backslashes, brackets, commas, non-ASCII, surrogates. */
