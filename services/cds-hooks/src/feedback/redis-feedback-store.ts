@@ -66,7 +66,10 @@ export interface RedisFeedbackStoreOptions {
 const BATCH = 500;
 
 export class RedisFeedbackStore implements FeedbackStore {
+  /** Not yet sent to Redis. */
   private buffer: FeedbackRecord[] = [];
+  /** Sent in the pipeline now in flight (back to the front of `buffer` if it fails). */
+  private sending: FeedbackRecord[] = [];
   private inflight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private backoff: number;
@@ -77,7 +80,12 @@ export class RedisFeedbackStore implements FeedbackStore {
   }
 
   /** Items not yet written to Redis. */
-  get pending(): number { return this.buffer.length; }
+  get pending(): number { return this.buffer.length + this.sending.length; }
+
+  /** Not yet known to be in Redis, oldest first (in flight, then unsent). */
+  private unwritten(): FeedbackRecord[] {
+    return this.sending.length === 0 ? this.buffer : [...this.sending, ...this.buffer];
+  }
 
   async record(_serviceId: string, items: FeedbackRecord[]): Promise<void> {
     this.buffer.push(...items);
@@ -86,7 +94,7 @@ export class RedisFeedbackStore implements FeedbackStore {
       this.buffer.splice(0, dropped);
       this.options.logger.error({ dropped }, 'feedback buffer full while Redis is unreachable: oldest items dropped');
     }
-    feedbackBuffered.set(this.buffer.length);
+    feedbackBuffered.set(this.pending);
     const wait = this.options.maxWaitMs ?? 200;
     let t: NodeJS.Timeout | undefined;
     await Promise.race([this.flush(), new Promise<void>((r) => { t = setTimeout(r, wait); })]);
@@ -101,7 +109,10 @@ export class RedisFeedbackStore implements FeedbackStore {
 
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, BATCH);
+      // Out of `buffer` while in flight: summary() counts what is still unsent, and reads the counts
+      // after this pipeline on the same connection, so nothing is counted twice.
+      const batch = this.buffer.splice(0, BATCH);
+      this.sending = batch;
       const pipeline = this.redis.pipeline();
       const key = this.options.streamKey;
       const ttl = String(this.options.cardTtlS ?? 7 * 86400);
@@ -119,9 +130,10 @@ export class RedisFeedbackStore implements FeedbackStore {
       }
       const failed = results ? batch.filter((_, i) => results?.[i]?.[0]) : batch;
       if (results) batch.forEach((r, i) => { if (!results?.[i]?.[0] && results?.[i]?.[1] === 0) (this.options.onFirstOutcome ?? countFirstOutcome)(r); });
-      // Remove the batch, put failures back in front (order kept).
-      this.buffer.splice(0, batch.length, ...failed);
-      feedbackBuffered.set(this.buffer.length);
+      // Failures back in front (order kept).
+      this.sending = [];
+      if (failed.length > 0) this.buffer.unshift(...failed);
+      feedbackBuffered.set(this.pending);
       if (failed.length > 0) {
         this.scheduleRetry();
         return;
@@ -141,18 +153,29 @@ export class RedisFeedbackStore implements FeedbackStore {
     this.timer.unref();
   }
 
-  /** Running aggregates from Redis (one HGETALL of a small hash) plus what is still buffered. */
+  /**
+   * Running aggregates from Redis (one HGETALL of a small hash) plus what is still unsent. The
+   * HGETALL is queued at once on the connection that writes the feedback, so a batch in flight is
+   * counted by Redis (after it on that connection) and not again here; what is unsent at that moment
+   * is counted here only. (A batch in flight that then fails is missing from this one answer, and
+   * counted again once retried.)
+   */
   async summary(): Promise<FeedbackSummary> {
     const counts = new FeedbackCounts();
-    for (const r of this.buffer) counts.add(r);
+    const unsent = this.buffer.slice();
+    const inFlight = this.sending;
+    const pending = this.pending;
+    const read = this.redis.hgetall(`${this.options.streamKey}:counts`);
+    for (const r of unsent) counts.add(r);
     try {
-      const stored = await this.redis.hgetall(`${this.options.streamKey}:counts`);
+      const stored = await read;
       for (const [f, v] of Object.entries(stored)) counts.counts.set(f, (counts.counts.get(f) ?? 0) + Number(v));
     } catch {
-      // Redis down: what is buffered.
+      // Redis down: what is buffered, in flight included (it cannot have been written).
+      for (const r of inFlight) counts.add(r);
     }
     const s = summaryFromCounts(counts.counts);
-    s.pending = this.buffer.length;
+    s.pending = pending;
     return s;
   }
 
@@ -179,9 +202,9 @@ export class RedisFeedbackStore implements FeedbackStore {
     } catch {
       // Redis down: what is buffered (below).
     }
-    if (this.buffer.length > 0) {
+    if (this.pending > 0) {
       const index = new Map(cards.map((c, i) => [outcomeKey(c), i]));
-      for (const r of this.buffer) { const i = index.get(outcomeKey(r)); if (i !== undefined) out[i] = r; }
+      for (const r of this.unwritten()) { const i = index.get(outcomeKey(r)); if (i !== undefined) out[i] = r; }
     }
     return out;
   }
@@ -206,7 +229,7 @@ export class RedisFeedbackStore implements FeedbackStore {
     } catch {
       // Redis down: what is buffered.
     }
-    for (const r of this.buffer) keep(r);
+    for (const r of this.unwritten()) keep(r);
     return [...latest.values()];
   }
 
@@ -217,6 +240,6 @@ export class RedisFeedbackStore implements FeedbackStore {
     clearTimeout(t);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.buffer.length > 0) this.options.logger.error({ pending: this.buffer.length }, 'feedback not written to Redis at shutdown');
+    if (this.pending > 0) this.options.logger.error({ pending: this.pending }, 'feedback not written to Redis at shutdown');
   }
 }

@@ -67,6 +67,26 @@ describe('Redis-backed feedback, card registry and replay cache', () => {
     expect(s.pending).toBe(0);
   });
 
+  it('counts feedback whose write is in flight once in the summary, read at any moment of the write', async () => {
+    const key = `test:feedback:${run}:inflight`;
+    const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 10000, bufferMax: 1000, logger });
+    // The summary asked for while the batch is being written (same tick as the record call, and a
+    // little later), then after it.
+    const writing = store.record('ckd-progression', Array.from({ length: 40 }, () => item('accepted')));
+    const during = await store.summary();
+    await new Promise((r) => setImmediate(r));
+    const later = await store.summary();
+    await writing;
+    const after = await store.summary();
+    for (const s of [during, later, after]) {
+      expect(s.total).toBeLessThanOrEqual(40);
+      expect(s.accepted).toBe(s.total);
+    }
+    expect(during.total).toBe(40);
+    expect(after.total).toBe(40);
+    expect(after.pending).toBe(0);
+  });
+
   it('one outcome per card for the per-rule analytics: records() and outcomesOf() never return a replaced outcome', async () => {
     const key = `${streamKey}:latest`;
     const store = new RedisFeedbackStore(direct, { streamKey: key, maxLen: 10000, bufferMax: 100, logger, onFirstOutcome: () => undefined });
