@@ -31,6 +31,14 @@ describe('extractGenomics: Genomics Reporting IG forms', () => {
     expect(run([variantObservation('VKORC1', 'rs9923231', 'absent')]).VKORC1?.altCount).toBe(0);
   });
 
+  it('does not read a routine lab result as genomic because its text names a gene (its LOINC code says what it is)', () => {
+    const lab = (code: string, text: string) => ({ ...labTextObservation(text, 'C/T'), code: { coding: [{ system: 'http://loinc.org', code, display: 'Creatinine' }], text } });
+    // The same text with the lab's LOINC code (creatinine 2160-0, eGFR 33914-3) is not a result; without it, it is.
+    expect(run([lab('2160-0', 'VKORC1 rs9923231')]).VKORC1).toBeUndefined();
+    expect(run([lab('33914-3', 'VKORC1 rs9923231')]).VKORC1).toBeUndefined();
+    expect(run([labTextObservation('VKORC1 rs9923231', 'C/T')]).VKORC1?.altCount).toBe(1);
+  });
+
   it('takes the laboratory phenotype (53040-2) when no diplotype is given', () => {
     expect(run([phenotypeObservation('CYP2D6', 'Poor metabolizer')]).CYP2D6?.call.phenotype).toBe('poor_metabolizer');
   });
