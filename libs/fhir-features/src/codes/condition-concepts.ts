@@ -3,7 +3,9 @@
  *
  * Sources: clinical-reference.md §3 (SNOMED CT / ICD-10-CM table: Synthea sample data, Synthea
  * kidney_conditions.json, cqframework/cpg-example-ckd). Codes not in that table are marked [MEM]
- * (recalled; verify against a SNOMED CT / ICD-10-CM release before relying on them).
+ * (recalled; verify against a SNOMED CT / ICD-10-CM release before relying on them), or [CHECKED]
+ * where they were then found with the same meaning in public FHIR material (HL7 examples, code maps
+ * of several independent projects) on 2026-12-03.
  *
  * `history: true` concepts count when ever diagnosed before asOf (a past stroke is still a stroke
  * for CHA2DS2-VASc); the others count only while active at asOf.
@@ -64,7 +66,7 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['46635009', c('type1_diabetes')], // [MEM]
   ['73211009', c('diabetes_unspecified')], // [MEM] diabetes mellitus
   // Hypertension
-  ['38341003', c('hypertension')], ['59621000', c('hypertension')], ['1201005', c('hypertension')] /* [MEM] */,
+  ['38341003', c('hypertension')], ['59621000', c('hypertension')], ['1201005', c('hypertension')] /* Benign essential hypertension [CHECKED] */,
   // CKD and stages (431855005.. from Synthea kidney_conditions.json; 3a/3b/5/dialysis from clinical-reference §3)
   ['709044004', c('ckd')],
   ['431855005', c('ckd', 1)], ['431856006', c('ckd', 2)], ['433144002', c('ckd', 3)],
@@ -79,14 +81,14 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   // Heart failure (84114007, 88805009 Synthea, 42343007 [MEM]; HFrEF/HFpEF [MEM])
   ['84114007', c('heart_failure')], ['88805009', c('heart_failure')], ['42343007', c('heart_failure')],
   ['703272007', c('heart_failure')], ['446221000', c('heart_failure')],
-  // Stroke / TIA (230690007 Synthea; 266257000 [MEM]; 422504002 ischaemic stroke [MEM])
+  // Stroke / TIA (230690007 Synthea; 266257000 [MEM]; 422504002 ischaemic stroke [CHECKED: HL7 FHIR R4 examples])
   ['230690007', c('stroke')], ['422504002', c('stroke')], ['266257000', c('tia')],
   // ASCVD (22298006 MI, 399211009 history of MI, 53741008 CHD: Synthea; 414545008 IHD, 399957001 PAD [MEM])
   ['22298006', c('myocardial_infarction')], ['399211009', c('myocardial_infarction')],
-  ['401303003', c('myocardial_infarction')], ['401314000', c('myocardial_infarction')], // STEMI / NSTEMI [MEM]
+  ['401303003', c('myocardial_infarction')], ['401314000', c('myocardial_infarction')], // acute STEMI / NSTEMI [CHECKED]
   ['53741008', c('coronary_heart_disease')], ['414545008', c('coronary_heart_disease')],
-  ['399957001', c('peripheral_artery_disease')], ['840580004', c('peripheral_artery_disease')] /* [MEM] */,
-  // Bleeding (anaemia 271737000 Synthea; bleeds [MEM])
+  ['399957001', c('peripheral_artery_disease')], ['840580004', c('peripheral_artery_disease')] /* [CHECKED] */,
+  // Bleeding (anaemia 271737000 Synthea; GI 74474003 and intracranial 1386000 haemorrhage [CHECKED])
   ['271737000', c('anaemia')], ['74474003', c('major_bleeding')], ['1386000', c('major_bleeding')],
   // Liver disease [MEM]
   ['19943007', c('liver_disease')], ['328383001', c('liver_disease')], ['420054005', c('liver_disease')],

@@ -5,7 +5,9 @@
  * WHO SMART immunization IG examples, which also use LOINC answers LA15173-0 Pregnant); LOINC 11778-8
  * "Delivery date Estimated"; LOINC 63895-7 "Breastfeeding status". Codes marked [MEM] were recalled,
  * not checked against a terminology release: a wrong code only fails to match (the rule then says
- * the fact is unknown or absent from the record), it never invents one.
+ * the fact is unknown or absent from the record), it never invents one. Codes marked [CHECKED] were
+ * recalled and then found with the same meaning in public FHIR material (HL7 value sets and examples,
+ * code maps of several independent projects) on 2026-12-03; still not a terminology release.
  */
 export type SafetyConcept =
   | 'pregnancy'
@@ -24,23 +26,23 @@ export const BREASTFEEDING_STATUS_LOINC = '63895-7';
 /** Answers of 82810-3: true = pregnant, false = not pregnant; 'unknown' answers are ignored. */
 export const PREGNANCY_ANSWERS: ReadonlyMap<string, boolean | 'unknown'> = new Map<string, boolean | 'unknown'>([
   ['77386006', true], ['60001007', false], ['261665006', 'unknown'], // SNOMED CT
-  ['LA15173-0', true], ['LA26683-5', false], ['LA4489-6', 'unknown'], // LOINC answers (LA26683-5, LA4489-6 [MEM])
+  ['LA15173-0', true], ['LA26683-5', false], ['LA4489-6', 'unknown'], // LOINC answers (LA26683-5 Not pregnant, LA4489-6 Unknown [CHECKED])
 ]);
 
 /** SNOMED CT condition codes. */
 export const SAFETY_SNOMED: ReadonlyMap<string, SafetyConcept> = new Map<string, SafetyConcept>([
   ['77386006', 'pregnancy'], // Pregnant (finding)
   ['72892002', 'pregnancy'], // Normal pregnancy (Synthea)
-  ['47200007', 'pregnancy'], // High risk pregnancy [MEM]
-  ['169750002', 'lactation'], // Mother currently breast-feeding [MEM]
-  ['420422005', 'ketoacidosis'], // Ketoacidosis due to diabetes mellitus [MEM]
-  ['26298008', 'ketoacidosis'], // Diabetic ketoacidosis (coma) [MEM]
-  ['79619009', 'mitral_stenosis'], // Mitral valve stenosis [MEM]
-  ['86466006', 'mitral_stenosis'], // Rheumatic mitral stenosis [MEM]
-  ['41291007', 'angioedema'], // Angioedema [MEM]
+  ['47200007', 'pregnancy'], // High risk pregnancy (finding) [CHECKED]
+  ['169750002', 'lactation'], // Mother currently breast-feeding [CHECKED: an NHS trust alert list and a FHIR ConceptMap]
+  ['420422005', 'ketoacidosis'], // Ketoacidosis in diabetes mellitus (disorder) [CHECKED]
+  ['26298008', 'ketoacidosis'], // Ketoacidotic coma due to diabetes mellitus (disorder) [CHECKED]
+  ['79619009', 'mitral_stenosis'], // Mitral valve stenosis (disorder) [CHECKED: UMLS C0026266, ICD-10 I05.0 maps]
+  ['86466006', 'mitral_stenosis'], // Rheumatic mitral stenosis [MEM: one public list files it under mitral stenosis]
+  ['41291007', 'angioedema'], // Angioedema [CHECKED: HL7 IPS allergy-reaction value set]
   ['131148009', 'active_bleeding'], // Bleeding (finding)
-  ['74474003', 'active_bleeding'], // Gastrointestinal haemorrhage [MEM]
-  ['1386000', 'active_bleeding'], // Intracranial haemorrhage [MEM]
+  ['74474003', 'active_bleeding'], // Gastrointestinal haemorrhage (disorder) [CHECKED]
+  ['1386000', 'active_bleeding'], // Intracranial haemorrhage [CHECKED: HL7 FHIR R4 examples]
 ]);
 
 /**
@@ -95,5 +97,5 @@ export const CLASS_ALLERGY_PATTERNS: readonly { pattern: RegExp; cls: string }[]
   { pattern: /\bsglt-?2|sodium[- ]glucose co-?transporter/, cls: 'sglt2i' },
 ];
 
-/** Reaction manifestation: angioedema (SNOMED 41291007 [MEM], or the word in the text). */
+/** Reaction manifestation: angioedema (SNOMED 41291007 [CHECKED], or the word in the text). */
 export const ANGIOEDEMA_MANIFESTATION = { snomed: '41291007', text: /angio-?o?edema|quincke/ } as const;
