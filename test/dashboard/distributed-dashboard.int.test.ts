@@ -33,6 +33,8 @@ interface Summary {
   inference: { model: string; provider: string; rows: number; runs: number }[];
   predictionsNotComputed: { model: string; reason: string; count: number }[];
   workers: { online: number; list: { id: string; metrics?: unknown }[] } | null;
+  queue: { batches: { jobs: number; inputs: number; inputsPerJob: number | null } } | null;
+  hooksWaitingAdmission: number;
   redis: { version: string | null; usedMemory: string | null; connectedClients: number | null; evictionPolicy: string | null; aofEnabled: boolean | null } | null;
   service: { mode: string };
 }
@@ -129,6 +131,11 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
     // The worker list stays small: the raw series are merged, not listed.
     expect(summary!.workers!.online).toBe(1);
     expect(summary!.workers!.list[0]!.metrics).toBeUndefined();
+    // One call at a time: every batch job carried one input (group commit sends at once when idle).
+    expect(summary!.queue!.batches.jobs).toBeGreaterThanOrEqual(answered);
+    expect(summary!.queue!.batches.inputs).toBe(summary!.queue!.batches.jobs);
+    expect(summary!.queue!.batches.inputsPerJob).toBe(1);
+    expect(summary!.hooksWaitingAdmission).toBe(0);
     // Redis health from INFO on the queue's connection.
     expect(summary!.redis).toMatchObject({ version: expect.stringMatching(/^\d+\./), usedMemory: expect.any(String), evictionPolicy: expect.any(String) });
     expect(summary!.redis!.connectedClients).toBeGreaterThan(0);
@@ -151,6 +158,8 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
       for (const [model, n] of rows) expect(await page.getByTestId(`inference-rows-${model}-cpu`).textContent()).toBe(String(n));
       expect(await page.getByTestId('panel-queue').isVisible()).toBe(true);
       expect(await page.getByTestId('workers-online').textContent()).toBe('1');
+      expect(await page.getByTestId('queue-inputs-per-job').textContent()).toBe('1.00');
+      expect(await page.getByTestId('hooks-waiting-admission').textContent()).toBe('0');
       expect(await page.getByTestId('panel-redis').isVisible()).toBe(true);
       expect(await page.getByTestId('redis-eviction').textContent()).toMatch(/\w/);
       expect(await page.getByTestId('not-computed-table').locator('tbody td.num').count()).toBeGreaterThan(0);

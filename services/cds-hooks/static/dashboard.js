@@ -345,6 +345,9 @@
     setText('queue-active', counts ? fmtInt(counts.active) : '–');
     setText('queue-delayed', counts ? fmtInt(counts.delayed) : '–');
     setText('queue-failed', counts ? fmtInt(counts.failed) : '–');
+    var batches = s.queue && s.queue.batches;
+    setText('queue-inputs-per-job', batches && batches.inputsPerJob !== null ? batches.inputsPerJob.toFixed(2) : '–');
+    setText('hooks-waiting-admission', fmtInt(s.hooksWaitingAdmission));
     setText('workers-online', s.workers ? fmtInt(s.workers.online) : '–');
     var errors = [s.queue && s.queue.error, s.workers && s.workers.error].filter(Boolean);
     $('queue-error').hidden = errors.length === 0;

@@ -62,8 +62,37 @@ export interface DashboardSummary extends MetricTotals {
   models: { id: string; version: string; citation: string; loadMs?: number; origin: string }[];
   /** What the feedback store reports (may cover more than this process' lifetime); null when unknown. */
   feedbackStore: FeedbackSummary | null;
-  queue: { counts: QueueCounts | null; error?: string } | null;
+  queue: { counts: QueueCounts | null; error?: string; batches: BatchJobs } | null;
   workers: (WorkersSummary & { error?: string }) | null;
+  /** Hook calls waiting, as bytes, for HOOK_MAX_CONCURRENT (this process). */
+  hooksWaitingAdmission: number;
+}
+
+/** Scoring jobs this process sent and the calls they carried (group commit, queue/job-batcher.ts). */
+export interface BatchJobs {
+  jobs: number;
+  inputs: number;
+  /** inputs / jobs; null before any job. */
+  inputsPerJob: number | null;
+}
+
+type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+/** Sum of a metric's samples, or of one sample kind (`_sum`, `_count`) of a histogram; 0 when absent. */
+function metricSum(metrics: MetricsJson, name: string, sample?: string): number {
+  const m = metrics.find((x) => x.name === name);
+  if (!m) return 0;
+  let total = 0;
+  for (const v of m.values as { value: number; metricName?: string }[]) {
+    if (sample === undefined || v.metricName === sample) total += Number(v.value) || 0;
+  }
+  return total;
+}
+
+function batchJobs(metrics: MetricsJson): BatchJobs {
+  const jobs = metricSum(metrics, 'prognos_queue_batch_inputs', 'prognos_queue_batch_inputs_count');
+  const inputs = metricSum(metrics, 'prognos_queue_batch_inputs', 'prognos_queue_batch_inputs_sum');
+  return { jobs, inputs, inputsPerJob: jobs > 0 ? inputs / jobs : null };
 }
 
 /** Calls `f`, turning a synchronous throw into a rejection. */
@@ -145,8 +174,11 @@ export async function buildDashboardSummary(
     models,
     feedbackStore: parsedFeedback?.success ? (parsedFeedback.data as FeedbackSummary) : null,
     queue: queue
-      ? (queueCounts.status === 'fulfilled' ? { counts: queueCounts.value } : { counts: null, error: message(queueCounts.reason) })
+      ? (queueCounts.status === 'fulfilled'
+        ? { counts: queueCounts.value, batches: batchJobs(metrics.value) }
+        : { counts: null, error: message(queueCounts.reason), batches: batchJobs(metrics.value) })
       : null,
+    hooksWaitingAdmission: metricSum(metrics.value, 'prognos_hooks_waiting_admission'),
     workers: deps.workers
       ? (workers.status === 'fulfilled'
         ? summarizeWorkers(workers.value ?? [])
