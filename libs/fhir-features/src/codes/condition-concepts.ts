@@ -63,8 +63,8 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['368581000119106', c('type2_diabetes')],
   ['422034002', c('type2_diabetes')],
   ['1551000119108', c('type2_diabetes')], // NPDR due to T2DM (Synthea)
-  ['46635009', c('type1_diabetes')], // [MEM]
-  ['73211009', c('diabetes_unspecified')], // [MEM] diabetes mellitus
+  ['46635009', c('type1_diabetes')], // Type 1 diabetes mellitus [CHECKED]
+  ['73211009', c('diabetes_unspecified')], // Diabetes mellitus [CHECKED]
   // Hypertension
   ['38341003', c('hypertension')], ['59621000', c('hypertension')], ['1201005', c('hypertension')] /* Benign essential hypertension [CHECKED] */,
   // CKD and stages (431855005.. from Synthea kidney_conditions.json; 3a/3b/5/dialysis from clinical-reference §3)
@@ -78,12 +78,12 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   // Atrial fibrillation (49436004; subtypes [MEM])
   ['49436004', c('atrial_fibrillation')], ['282825002', c('atrial_fibrillation')], ['440059007', c('atrial_fibrillation')],
   ['440028005', c('atrial_fibrillation')], ['706923002', c('atrial_fibrillation')],
-  // Heart failure (84114007, 88805009 Synthea, 42343007 [MEM]; HFrEF/HFpEF [MEM])
+  // Heart failure (84114007, 88805009 Synthea, 42343007 congestive heart failure [CHECKED]; HFrEF/HFpEF [MEM])
   ['84114007', c('heart_failure')], ['88805009', c('heart_failure')], ['42343007', c('heart_failure')],
   ['703272007', c('heart_failure')], ['446221000', c('heart_failure')],
-  // Stroke / TIA (230690007 Synthea; 266257000 [MEM]; 422504002 ischaemic stroke [CHECKED: HL7 FHIR R4 examples])
+  // Stroke / TIA (230690007 Synthea; 266257000 TIA [CHECKED]; 422504002 ischaemic stroke [CHECKED: HL7 FHIR R4 examples])
   ['230690007', c('stroke')], ['422504002', c('stroke')], ['266257000', c('tia')],
-  // ASCVD (22298006 MI, 399211009 history of MI, 53741008 CHD: Synthea; 414545008 IHD, 399957001 PAD [MEM])
+  // ASCVD (22298006 MI, 399211009 history of MI, 53741008 CHD: Synthea; 414545008 IHD [CHECKED], 399957001 PAD [CHECKED])
   ['22298006', c('myocardial_infarction')], ['399211009', c('myocardial_infarction')],
   ['401303003', c('myocardial_infarction')], ['401314000', c('myocardial_infarction')], // acute STEMI / NSTEMI [CHECKED]
   ['53741008', c('coronary_heart_disease')], ['414545008', c('coronary_heart_disease')],
