@@ -425,12 +425,14 @@ describeWithChromium('the operations dashboard in Chromium', () => {
       expect(await text('client-overridden-development')).toBe(String(sent.overridden));
     });
 
-    it('shows process health: CPU, memory, event-loop delay, uptime, version and commit', async () => {
+    it('shows process health: CPU, memory, event-loop delay, uptime, version, commit and hooks waiting admission', async () => {
       expect(await text('process-cpu')).toMatch(/^\d+\.\d % of a core$/);
       expect(await text('process-rss')).toMatch(/^\d+\.\d MiB$/);
       expect(await text('process-loop-delay')).toMatch(/ms/);
       expect(await text('process-version')).toMatch(/^0\.1\.0 · Node v\d+/);
       expect(await text('process-commit')).toMatch(/^[0-9a-f]{12}$/);
+      // Hook admission (HOOK_MAX_CONCURRENT): nothing waits while this suite's calls come one at a time.
+      expect(await text('hooks-waiting-admission')).toBe('0');
       expect(await page.getByTestId('panel-redis').isVisible()).toBe(false); // embedded mode
     });
 

@@ -177,6 +177,7 @@
         ['Uptime', fmtDuration(p.uptimeS), 'process-uptime'],
         ['Version', (p.version || '–') + ' · Node ' + p.node, 'process-version'],
         ['Commit', p.commit ? p.commit.slice(0, 12) : '–', 'process-commit'],
+        ['Hooks waiting admission (HOOK_MAX_CONCURRENT)', fmtInt(s.hooksWaitingAdmission), 'hooks-waiting-admission', s.hooksWaitingAdmission > 0 ? 'warn' : ''],
       ]);
     }
     var r = s.redis;
@@ -347,7 +348,6 @@
     setText('queue-failed', counts ? fmtInt(counts.failed) : '–');
     var batches = s.queue && s.queue.batches;
     setText('queue-inputs-per-job', batches && batches.inputsPerJob !== null ? batches.inputsPerJob.toFixed(2) : '–');
-    setText('hooks-waiting-admission', fmtInt(s.hooksWaitingAdmission));
     setText('workers-online', s.workers ? fmtInt(s.workers.online) : '–');
     var errors = [s.queue && s.queue.error, s.workers && s.workers.error].filter(Boolean);
     $('queue-error').hidden = errors.length === 0;
