@@ -3,10 +3,14 @@
  * Agents studied for kidney and heart outcomes start lower than glycaemic-only agents.
  * - dapagliflozin (Farxiga): initiation not recommended below 25 (DAPA-CKD enrolled eGFR >= 25).
  * - empagliflozin (Jardiance): 10 mg from eGFR 20 for CKD / heart failure (EMPA-KIDNEY).
- * - canagliflozin (Invokana): initiation not recommended below 30 [MEM: label §2].
- * - bexagliflozin (Brenzavvy): not recommended below 30 [MEM: label §2].
- * - sotagliflozin (Inpefa): studied from eGFR 25 [MEM: label §2].
- * - ertugliflozin (Steglatro): not recommended below 45 [MEM: label §2].
+ * - canagliflozin (Invokana): not recommended below 30 (label §1 limitation of use and §2, revisions
+ *   since CREDENCE; the 2017-2018 revisions said 45) [CHECKED 2026-12-03 against published label text].
+ * - bexagliflozin (Brenzavvy): not recommended below 30 (label §2.1) [CHECKED 2026-12-03].
+ * - sotagliflozin (Inpefa): its label §2 sets no eGFR threshold (assess renal function before
+ *   starting) [CHECKED 2026-12-03]; 25 is the lowest eGFR its CKD trial SCORED enrolled [MEM], kept
+ *   as the floor because nothing supports starting lower.
+ * - ertugliflozin (Steglatro): not recommended below 45 (current label; the 2017 label said not to
+ *   start from 30 to below 60) [CHECKED 2026-12-03].
  * KDIGO 2024 (Rec 3.7.1-3.7.3) sets the class threshold at 20; the label of the agent ordered decides.
  */
 export const SGLT2I_LABEL_MIN_EGFR: Readonly<Record<string, number>> = {
