@@ -75,10 +75,11 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   // 714153000 "Chronic kidney disease stage 5 with transplant" (CKD 5T): a kidney transplant recipient,
   // excluded from KFRE. Code as given by the clinical review (issue 10), sibling of 714152005 CKD 5D [MEM].
   ['714153000', c(['ckd', 'kidney_transplant'], 5)],
-  // Atrial fibrillation (49436004; subtypes [MEM])
+  // Atrial fibrillation (49436004; subtypes paroxysmal 282825002, persistent 440059007, permanent 440028005,
+  // lone 706923002 [CHECKED: public code maps agree they are AF; one map swaps persistent/permanent])
   ['49436004', c('atrial_fibrillation')], ['282825002', c('atrial_fibrillation')], ['440059007', c('atrial_fibrillation')],
   ['440028005', c('atrial_fibrillation')], ['706923002', c('atrial_fibrillation')],
-  // Heart failure (84114007, 88805009 Synthea, 42343007 congestive heart failure [CHECKED]; HFrEF/HFpEF [MEM])
+  // Heart failure (84114007, 88805009 Synthea, 42343007 congestive heart failure [CHECKED]; HFrEF 703272007 / HF with normal EF 446221000 [CHECKED])
   ['84114007', c('heart_failure')], ['88805009', c('heart_failure')], ['42343007', c('heart_failure')],
   ['703272007', c('heart_failure')], ['446221000', c('heart_failure')],
   // Stroke / TIA (230690007 Synthea; 266257000 TIA [CHECKED]; 422504002 ischaemic stroke [CHECKED: HL7 FHIR R4 examples])
