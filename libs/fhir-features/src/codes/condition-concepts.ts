@@ -73,7 +73,8 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['700378005', c('ckd', 3.1)], ['700379002', c('ckd', 3.2)], ['431857002', c('ckd', 4)], ['433146000', c('ckd', 5)],
   ['46177005', c(['ckd', 'esrd'], 5)], ['714152005', c(['ckd', 'esrd', 'dialysis'], 5)],
   // 714153000 "Chronic kidney disease stage 5 with transplant" (CKD 5T): a kidney transplant recipient,
-  // excluded from KFRE. Code as given by the clinical review (issue 10), sibling of 714152005 CKD 5D [MEM].
+  // excluded from KFRE. Code as given by the clinical review (issue 10), sibling of 714152005 CKD 5D
+  // [CHECKED: SNOMED CT Spanish edition terms "enfermedad renal crónica, estadio 5, con trasplante" / "en diálisis"].
   ['714153000', c(['ckd', 'kidney_transplant'], 5)],
   // Atrial fibrillation (49436004; subtypes paroxysmal 282825002, persistent 440059007, permanent 440028005,
   // lone 706923002 [CHECKED: public code maps agree they are AF; one map swaps persistent/permanent])
