@@ -65,7 +65,8 @@ interface Skeleton {
 /** Levels whose containers are recorded: a hook body's large ones are the body, prefetch, a Bundle and its entry array. */
 const RECORD_DEPTH = 8;
 
-const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** JSON whitespace (RFC 8259 §2); false for undefined (past the end of a buffer). */
+export const isWs = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);

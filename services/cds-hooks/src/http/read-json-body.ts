@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { badRequest } from '@prognos/contracts';
 import type { HookAdmission } from './hook-admission';
-import { parseJsonBytes, type ParsedJsonBytes } from './parse-json-bytes';
+import { isWs, parseJsonBytes, type ParsedJsonBytes } from './parse-json-bytes';
 
 /** An error shaped like body-parser's (`type` read by the error handler). */
 function bodyError(type: string, status: number, message: string): Error & { type: string; status: number; expose: boolean } {
@@ -45,8 +45,6 @@ export function parseByteSize(v: string): number {
   const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 }[(m[2] ?? 'b').toLowerCase() as 'b'];
   return Math.floor(Number(m[1]) * unit);
 }
-
-const isWs = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
  * Parses the body bytes as body-parser's strict JSON parser does (empty → `{}`, a UTF-8 BOM dropped,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import { computeTotals, type MetricTotals } from './metric-totals';
-import { takeSnapshot } from './metric-snapshot';
+import { sumCounter, takeSnapshot, type MetricSnapshot } from './metric-snapshot';
 import { mergeWorkerMetrics } from './worker-metrics-merge';
 import type { ProcessHealth, ProcessHealthMonitor } from './process-health';
 import { readRedisHealth, type RedisHealth } from './redis-health';
@@ -76,22 +76,10 @@ export interface BatchJobs {
   inputsPerJob: number | null;
 }
 
-type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
-
-/** Sum of a metric's samples, or of one sample kind (`_sum`, `_count`) of a histogram; 0 when absent. */
-function metricSum(metrics: MetricsJson, name: string, sample?: string): number {
-  const m = metrics.find((x) => x.name === name);
-  if (!m) return 0;
-  let total = 0;
-  for (const v of m.values as { value: number; metricName?: string }[]) {
-    if (sample === undefined || v.metricName === sample) total += Number(v.value) || 0;
-  }
-  return total;
-}
-
-function batchJobs(metrics: MetricsJson): BatchJobs {
-  const jobs = metricSum(metrics, 'prognos_queue_batch_inputs', 'prognos_queue_batch_inputs_count');
-  const inputs = metricSum(metrics, 'prognos_queue_batch_inputs', 'prognos_queue_batch_inputs_sum');
+function batchJobs(snapshot: MetricSnapshot): BatchJobs {
+  let jobs = 0;
+  let inputs = 0;
+  for (const h of snapshot.histograms.prognos_queue_batch_inputs ?? []) { jobs += h.count; inputs += h.sum; }
   return { jobs, inputs, inputsPerJob: jobs > 0 ? inputs / jobs : null };
 }
 
@@ -148,6 +136,8 @@ export async function buildDashboardSummary(
   } catch {
     // models not loaded yet: readiness says so
   }
+  // One snapshot for the totals, the batch jobs and the admission gauge.
+  const snapshot = takeSnapshot(mergeWorkerMetrics(metrics.value, workers.status === 'fulfilled' ? workers.value : null), now);
   const parsedFeedback = feedbackStore.status === 'fulfilled' ? feedbackSummarySchema.safeParse(feedbackStore.value) : null;
   return {
     generatedAt: new Date(now).toISOString(),
@@ -175,16 +165,15 @@ export async function buildDashboardSummary(
     feedbackStore: parsedFeedback?.success ? (parsedFeedback.data as FeedbackSummary) : null,
     queue: queue
       ? (queueCounts.status === 'fulfilled'
-        ? { counts: queueCounts.value, batches: batchJobs(metrics.value) }
-        : { counts: null, error: message(queueCounts.reason), batches: batchJobs(metrics.value) })
+        ? { counts: queueCounts.value, batches: batchJobs(snapshot) }
+        : { counts: null, error: message(queueCounts.reason), batches: batchJobs(snapshot) })
       : null,
-    hooksWaitingAdmission: metricSum(metrics.value, 'prognos_hooks_waiting_admission'),
+    hooksWaitingAdmission: sumCounter(snapshot, 'prognos_hooks_waiting_admission', []).reduce((n, g) => n + g.value, 0),
     workers: deps.workers
       ? (workers.status === 'fulfilled'
         ? summarizeWorkers(workers.value ?? [])
         : { ...summarizeWorkers([]), error: message(workers.reason) })
       : null,
-    ...computeTotals(takeSnapshot(
-      mergeWorkerMetrics(metrics.value, workers.status === 'fulfilled' ? workers.value : null), now)),
+    ...computeTotals(snapshot),
   };
 }
