@@ -6,13 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
-import type { Server } from 'node:http';
 import { createApp } from '../../services/cds-hooks/src/app';
 import { createLogger } from '../../services/cds-hooks/src/logger';
 import { createQueueScorer, type QueueScorer } from '../../services/cds-hooks/src/queue';
 import { SHARED_REDIS_URL, catalog, cleanupQueue, httpConfig, uniqueQueueName } from '../distributed/support/harness';
+import { listen, type Running } from '../http/support/harness';
 import { spawnWorker, waitFor, type WorkerProcess } from '../distributed/support/worker-process';
 import { freePort } from '../support/free-port';
 import { callHook, discover, patientViewWithPrefetch, resolvePrefetch, syntheticPatients } from './support/prognos-app';
@@ -45,7 +44,7 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
   const queueName = uniqueQueueName();
   let worker: WorkerProcess;
   let scorer: QueueScorer;
-  let server: Server;
+  let running: Running | undefined;
   let url: string;
   let workerMetricsUrl: string;
 
@@ -68,13 +67,12 @@ describe('the dashboard in distributed mode aggregates the workers\' figures', (
       config, logger: createLogger('silent'), engine: scorer, services: cat.services, auth: { kind: 'development', fhirServers: [] },
       models: () => cat.models, executionProvider: () => 'workers', queue: scorer.queue, workers: () => scorer.workers(),
     });
-    server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    running = await listen(app);
+    url = running.url;
   }, 60_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await running?.close();
     await scorer?.close();
     if (worker && worker.child.exitCode === null) worker.child.kill('SIGTERM');
     await worker?.exited;

@@ -6,14 +6,13 @@
  * nowhere; the analytics read the cards' outcome slots, not the feedback stream.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { createApp } from '../../services/cds-hooks/src/app';
 import { RedisShownCardLog } from '../../services/cds-hooks/src/analytics/shown-card-log';
 import { RedisFeedbackStore } from '../../services/cds-hooks/src/feedback/redis-feedback-store';
 import { createLogger } from '../../services/cds-hooks/src/logger';
 import { SHARED_REDIS_URL, httpConfig, realScorer } from '../distributed/support/harness';
+import { listen, type Running } from '../http/support/harness';
 import { callHook, discover, patientViewWithPrefetch, resolvePrefetch, sendFeedback, syntheticPatients, type Card } from './support/prognos-app';
 
 interface Rule { kind: string; shown: number; accepted: number; overridden: number; ignored: number; pending: number }
@@ -23,7 +22,7 @@ describe('per-rule feedback analytics over Redis count one outcome per card', ()
   const feedbackKey = `test:feedback:${run}`;
   const shownKey = `test:shown:${run}`;
   const redis = new Redis(SHARED_REDIS_URL, { lazyConnect: false });
-  let server: Server;
+  let running: Running | undefined;
   let url: string;
   let store: RedisFeedbackStore;
 
@@ -36,13 +35,12 @@ describe('per-rule feedback analytics over Redis count one outcome per card', ()
       config, logger, engine: scorer, services: scorer.services(), auth: { kind: 'development', fhirServers: [] },
       feedbackStore: store, shownCards: new RedisShownCardLog(redis, { streamKey: shownKey, maxLen: 10_000 }),
     });
-    server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    running = await listen(app);
+    url = running.url;
   }, 60_000);
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await running?.close();
     await store?.close();
     const keys = await redis.keys(`test:*:${run}*`);
     if (keys.length) await redis.del(...keys);
