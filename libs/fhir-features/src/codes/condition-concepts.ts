@@ -92,13 +92,21 @@ export const SNOMED_CONDITIONS: ReadonlyMap<string, ConditionCodeInfo> = new Map
   ['399957001', c('peripheral_artery_disease')], ['840580004', c('peripheral_artery_disease')] /* [CHECKED] */,
   // Bleeding (anaemia 271737000 Synthea; GI 74474003 and intracranial 1386000 haemorrhage [CHECKED])
   ['271737000', c('anaemia')], ['74474003', c('major_bleeding')], ['1386000', c('major_bleeding')],
-  // Liver disease [MEM]
+  // Liver disease: 19943007 Cirrhosis of liver, 328383001 Chronic liver disease, 420054005 Alcoholic cirrhosis
+  // [CHECKED 2026-12-04: VSAC "Chronic Liver Disease" 2.16.840.1.113883.3.464.1003.199.12.1035 expansion,
+  // cqframework/cds4cpm input/vocabulary/valueset/valueset-2.16.840.1.113883.3.464.1003.199.12.1035.json]
   ['19943007', c('liver_disease')], ['328383001', c('liver_disease')], ['420054005', c('liver_disease')],
-  // Alcohol [MEM]
+  // Alcohol: 7200002 Alcoholism, 15167005 Alcohol abuse [CHECKED 2026-12-04: VSAC "Alcohol Abuse Disorder"
+  // 2.16.840.1.113762.1.4.1222.24, OHSUCMP/htnu18ig input/vocabulary/valueset/valueset-2.16.840.1.113762.1.4.1222.24.json]
   ['7200002', c('alcohol_excess')], ['15167005', c('alcohol_excess')],
-  // Tobacco use as a problem (newer Synthea codes these as conditions) [MEM]
+  // Tobacco use as a problem (newer Synthea codes these as conditions): 449868002 Smokes tobacco daily,
+  // 65568007 Cigarette smoker, 77176002 Smoker [CHECKED 2026-12-04: VSAC "Tobacco User" 2.16.840.1.113883.3.526.2.422,
+  // OHSUCMP/htnu18ig input/vocabulary/valueset/valueset-2.16.840.1.113883.3.526.2.422.json]
   ['449868002', c('tobacco_use')], ['65568007', c('tobacco_use')], ['77176002', c('tobacco_use')],
-  // Malignancy [MEM]: malignant neoplastic disease, acute lymphoid leukaemia, leukaemia (thiopurine indications)
+  // Malignancy: malignant neoplastic disease, acute lymphoid leukaemia, leukaemia (thiopurine indications)
+  // [CHECKED 2026-12-04: 363346000 "Malignant tumour" heads the HL7 mCODE primary cancer disorder value set
+  // (https://hl7.org/fhir/us/mcode/ValueSet-mcode-primary-cancer-disorder-vs.html); 91857003 "Acute lymphoid leukemia,
+  // disease" and 93143009 "Leukemia, disease": logicahealth/covid-19 fsh/fsh-source/CV19-ValueSets.fsh]
   ['363346000', c('malignancy')], ['91857003', c('malignancy')], ['93143009', c('malignancy')],
 ]);
 
@@ -146,14 +154,21 @@ export const ICD10_PREFIXES: ReadonlyMap<string, ConditionCodeInfo> = new Map([
   ...Array.from({ length: 98 }, (_, i): [string, ConditionCodeInfo] => [`C${String(i).padStart(2, '0')}`, c('malignancy')]),
 ]);
 
-/** Procedures that establish kidney replacement therapy or revascularisation (SNOMED CT, [MEM]). */
+/**
+ * Procedures that establish kidney replacement therapy or revascularisation (SNOMED CT), each [CHECKED 2026-12-04]
+ * against the source on its line.
+ */
 export const SNOMED_PROCEDURES: ReadonlyMap<string, ConditionConcept> = new Map([
-  ['265764009', 'dialysis'], // renal dialysis
-  ['302497006', 'dialysis'], // haemodialysis
-  ['71192002', 'dialysis'], // peritoneal dialysis
-  ['70536003', 'kidney_transplant'], // transplant of kidney
-  ['232717009', 'revascularisation'], // coronary artery bypass graft
-  ['415070008', 'revascularisation'], // percutaneous coronary intervention
+  ['265764009', 'dialysis'], // renal dialysis [CHECKED: synthetichealth/synthea src/main/resources/modules/dialysis.json]
+  ['302497006', 'dialysis'], // haemodialysis [CHECKED: HL7 MCC eCare Plan IG example, https://hl7.org/fhir/us/mcc/2023Sep/Procedure-Dialysis.html]
+  // peritoneal dialysis [CHECKED: public code lists only, "Peritoneal dialysis (procedure)" in a BHF CVD-COVID-UK
+  // comorbidity codelist (CCU046); not found in an HL7/VSAC expansion the search index could open]
+  ['71192002', 'dialysis'],
+  ['70536003', 'kidney_transplant'], // transplant of kidney [CHECKED: synthetichealth/synthea src/main/resources/modules/kidney_transplant.json]
+  // coronary artery bypass graft / percutaneous coronary intervention [CHECKED: DICOM CID 3721 "Cardiovascular Surgery",
+  // bvdh/dicom-terminology-in-fhir input/fsh/ValueSet-dicom-cid-3721-CardiovascularSurgery.fsh]
+  ['232717009', 'revascularisation'],
+  ['415070008', 'revascularisation'],
 ]);
 
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
