@@ -99,6 +99,8 @@ export const LOINC_TO_CONCEPT: ReadonlyMap<string, ObservationConcept> = new Map
   // Chemistry for KFRE-8 and rules
   ['2823-3', 'potassium'], ['6298-4', 'potassium'],
   ['1751-7', 'albumin'],
+  // 2777-1 "Phosphate [Mass/volume] in Serum or Plasma" ([MEM] in clinical-reference §3) [CHECKED 2026-12-04: public code
+  // maps only, several independent projects give that long name; not checked against a LOINC release]
   ['2777-1', 'phosphate'], ['14879-1', 'phosphate'],
   ['2028-9', 'bicarbonate'], ['20565-8', 'bicarbonate'], ['1963-8', 'bicarbonate'], ['1959-6', 'bicarbonate'],
   ['17861-6', 'calcium'], ['49765-1', 'calcium'], ['2000-8', 'calcium'],

@@ -38,7 +38,9 @@ export const SAFETY_SNOMED: ReadonlyMap<string, SafetyConcept> = new Map<string,
   ['420422005', 'ketoacidosis'], // Ketoacidosis in diabetes mellitus (disorder) [CHECKED]
   ['26298008', 'ketoacidosis'], // Ketoacidotic coma due to diabetes mellitus (disorder) [CHECKED]
   ['79619009', 'mitral_stenosis'], // Mitral valve stenosis (disorder) [CHECKED: UMLS C0026266, ICD-10 I05.0 maps]
-  ['86466006', 'mitral_stenosis'], // Rheumatic mitral stenosis [MEM: one public list files it under mitral stenosis]
+  // Rheumatic mitral stenosis [MEM: one public list files it under mitral stenosis; on 2026-12-04 no public value set or
+  // code map was found that shows 86466006 with this meaning, so it stays unconfirmed]
+  ['86466006', 'mitral_stenosis'],
   ['41291007', 'angioedema'], // Angioedema [CHECKED: HL7 IPS allergy-reaction value set]
   ['131148009', 'active_bleeding'], // Bleeding (finding)
   ['74474003', 'active_bleeding'], // Gastrointestinal haemorrhage (disorder) [CHECKED]

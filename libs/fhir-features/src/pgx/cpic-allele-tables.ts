@@ -32,7 +32,15 @@ export type PgxGene = 'CYP2C19' | 'CYP2D6' | 'CYP2C9' | 'SLCO1B1' | 'ABCG2' | 'T
 
 export const PGX_GENES: readonly PgxGene[] = ['CYP2C19', 'CYP2D6', 'CYP2C9', 'SLCO1B1', 'ABCG2', 'TPMT', 'NUDT15', 'DPYD', 'HLA-B', 'VKORC1', 'CYP4F2'];
 
-/** HGNC ids (clinical-reference.md §8 for CYP2C19, CYP2C9, VKORC1, SLCO1B1, HLA-B; the others [MEM]). */
+/**
+ * HGNC ids (clinical-reference.md §8 for CYP2C19, CYP2C9, VKORC1, SLCO1B1, HLA-B). The others:
+ * - CYP2D6 HGNC:2625 [CHECKED 2026-12-04: HL7 Genomics Reporting IG STU2 example, gene studied "CYP2D6 (geneId#HGNC:2625)",
+ *   https://hl7.org/fhir/uv/genomics-reporting/STU2/Observation-GenotypeExamplePharmVar.html].
+ * - TPMT HGNC:12014, NUDT15 HGNC:23063, DPYD HGNC:3012, ABCG2 HGNC:74 [CHECKED 2026-12-04: public code maps only, which
+ *   agree (ClinGen gene-validity listings, a FHIR ValueSet expansion with "HGNC:12014" TPMT and "HGNC:3012" DPYD, PharmGKB
+ *   gene tables, NCBIGene:9429 ABCG2 = HGNC:74); not checked against genenames.org itself].
+ * - CYP4F2 HGNC:2645 [MEM]: no public source found that shows this id with CYP4F2; verify at genenames.org.
+ */
 export const HGNC_IDS: Readonly<Record<string, PgxGene>> = {
   'HGNC:2621': 'CYP2C19', 'HGNC:2625': 'CYP2D6', 'HGNC:2623': 'CYP2C9', 'HGNC:10959': 'SLCO1B1',
   'HGNC:74': 'ABCG2', 'HGNC:12014': 'TPMT', 'HGNC:23063': 'NUDT15', 'HGNC:3012': 'DPYD',

@@ -7,8 +7,10 @@
  *   since CREDENCE; the 2017-2018 revisions said 45) [CHECKED 2026-12-03 against published label text].
  * - bexagliflozin (Brenzavvy): not recommended below 30 (label §2.1) [CHECKED 2026-12-03].
  * - sotagliflozin (Inpefa): its label §2 sets no eGFR threshold (assess renal function before
- *   starting) [CHECKED 2026-12-03]; 25 is the lowest eGFR its CKD trial SCORED enrolled [MEM], kept
- *   as the floor because nothing supports starting lower.
+ *   starting) [CHECKED 2026-12-03]; 25 is the lowest eGFR its CKD trial SCORED enrolled, kept
+ *   as the floor because nothing supports starting lower [CHECKED 2026-12-04: SCORED enrolled eGFR 25 to 60
+ *   mL/min/1.73 m2, Bhatt DL et al. N Engl J Med 2021;384:129-139, doi:10.1056/NEJMoa2030186 (abstract, Methods);
+ *   ACC trial summary https://www.acc.org/Latest-in-Cardiology/Clinical-Trials/2020/11/11/22/02/SCORED].
  * - ertugliflozin (Steglatro): not recommended below 45 (current label; the 2017 label said not to
  *   start from 30 to below 60) [CHECKED 2026-12-03].
  * KDIGO 2024 (Rec 3.7.1-3.7.3) sets the class threshold at 20; the label of the agent ordered decides.
