@@ -2,7 +2,7 @@
  * Multi-process embedded mode (EMBEDDED_PROCESSES=2) through HTTP, as an EHR calls it: the real
  * service (`services/cds-hooks/dist/main.js`, so `tsc -b` first) with JWT authentication, every call
  * on a fresh connection (node:cluster hands connections to the workers in turn). Proves what must be
- * one across the processes: /metrics aggregated whichever worker answers the scrape, a card issued by a
+ * one across the processes: /metrics and the drift panel aggregated whichever worker answers, a card issued by a
  * process that was then killed is attributed when fed back to its replacement, a jti used before the
  * kill is refused by the new processes, and killed workers are restarted (the port keeps answering).
  */
@@ -112,6 +112,7 @@ describe('multi-process embedded mode (EMBEDDED_PROCESSES=2)', () => {
     expect(ckd).toBeDefined();
     const records = generatedRecords(100, new Date(), 4);
 
+    const rowsBefore = await metrics();
     // Hook calls, one connection each: node:cluster spreads them over both workers.
     const issued: { uuid: string; token: string }[] = [];
     let hooks = 0;
@@ -132,6 +133,20 @@ describe('multi-process embedded mode (EMBEDDED_PROCESSES=2)', () => {
       expect(metricSum(await metrics(), 'prognos_hook_requests_total', { service: ckd.id, status: '200' })).toBe(hooks);
     }
 
+    // The drift panel (either worker) counts every process's predictions: per model output, as many as
+    // the rows that model scored for these calls (the aggregated inference counter, read independently).
+    const rowsText = await metrics();
+    const rowsScored = (model: string) => metricSum(rowsText, 'prognos_inference_rows_total', { model }) - metricSum(rowsBefore, 'prognos_inference_rows_total', { model });
+    type Drift = { predictions: { model: string; output: string; n: number }[] };
+    const driftNow = async () => (await request(`${service.url}/api/dashboard/drift`, 'GET', { authorization: `Bearer ${OPERATOR_TOKEN}` })).json as Drift;
+    const driftCounts = (d: Drift) => d.predictions.map((p) => `${p.model}/${p.output}=${p.n}`).sort();
+    const expected = await until('drift panel counting both workers\' calls', async () => {
+      const d = await driftNow();
+      return d.predictions.length > 0 && d.predictions.every((p) => p.n === rowsScored(p.model)) ? d : undefined;
+    }, 10_000);
+    expect(expected.predictions.some((p) => p.model.startsWith('kfre-'))).toBe(true);
+    for (let i = 0; i < 2; i++) expect(driftCounts(await driftNow())).toEqual(driftCounts(expected));
+
     // Kill both workers: the cards were issued by processes that no longer exist.
     const before = await until('two workers listed by ps', () => { const now = childPids(service.pid); return now.length === 2 ? now : undefined; });
     expect(before).toHaveLength(2);
@@ -143,6 +158,8 @@ describe('multi-process embedded mode (EMBEDDED_PROCESSES=2)', () => {
     expect(after.some((p) => before.includes(p))).toBe(false);
     await waitForHttp(`${service.url}/readyz`, 30_000);
     expect(metricSum(await metrics(), 'prognos_worker_restarts_total')).toBe(2);
+    // The drift counts were handed to the primary before the kill: the new workers show them.
+    expect(driftCounts(await driftNow())).toEqual(driftCounts(expected));
 
     // A card issued before the kill, fed back to a new process: attributed (200, counted by kind).
     const { uuid, token: usedToken } = issued[0]!;

@@ -25,7 +25,7 @@ import { createCdsRoutes } from './http/routes';
 import type { Logger } from './logger';
 import { createOpsRouter } from './ops/router';
 import { createModelCardRoutes } from './http/model-card-routes';
-import { ModelDrift } from './ops/model-drift';
+import { ModelDrift, type DriftView } from './ops/model-drift';
 import { createSandboxRouter, SANDBOX_CLIENT_ISSUER } from './sandbox/sandbox-router';
 import { cdsTrafficLog, RecentErrors } from './ops/cds-traffic-log';
 import { runHook } from './pipeline/run-hook';
@@ -61,6 +61,8 @@ export interface AppDependencies {
   metricsRegistry?: OpsDependencies['registry'];
   /** Dashboard history kept by the cluster primary (multi-process embedded mode). */
   timeseries?: OpsDependencies['timeseries'];
+  /** Drift counts (multi-process embedded mode: the primary's merged copy). @defaultValue this process's own */
+  drift?: DriftView;
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -77,7 +79,7 @@ export function createApp(deps: AppDependencies): Express {
   const shownCards = deps.shownCards ?? new MemoryShownCardLog();
   const recentErrors = new RecentErrors();
   const lifecycle = deps.lifecycle ?? { draining: false };
-  const drift = new ModelDrift(() => deps.models?.() ?? []);
+  const drift = deps.drift ?? new ModelDrift(() => deps.models?.() ?? []);
 
   /**
    * Ready = this process answers hooks with real cards: the engine says so (models warm; in

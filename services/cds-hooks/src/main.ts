@@ -14,6 +14,7 @@ import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from './auth/re
 import { answerMetricRequests, ClusterRegistryView } from './cluster/cluster-metrics';
 import { IpcClient } from './cluster/ipc-rpc';
 import { IpcCardRegistry, IpcFeedbackStore, IpcReplayCache, IpcShownCardLog } from './cluster/ipc-stores';
+import { ClusterDrift } from './cluster/cluster-drift';
 import { CLUSTER_SIZE_ENV, HISTORY, runPrimary } from './cluster/run-primary';
 import { embeddedProcesses, isDevelopmentEnv, loadConfig, type Config } from './config';
 import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feedback/card-registry';
@@ -121,6 +122,8 @@ export async function main(): Promise<Server | undefined> {
   }
   const auth = createAuthMode(config, logger, replayCache);
   const { engine, services, models, executionProvider } = await createEngine(config, logger);
+  // Drift counts recorded here, merged in the primary (the panel shows every process's calls).
+  const drift = ipc ? new ClusterDrift(ipc, models) : undefined;
   const lifecycle = { draining: false };
   const app = createApp({
     config, logger, engine, services, auth, cardRegistry, feedbackStore, shownCards, models, executionProvider, lifecycle,
@@ -128,6 +131,7 @@ export async function main(): Promise<Server | undefined> {
     modelCards: (() => { const sc = loadScorerConfig(); return learnedModelCards(sc.MODELS_DIR, sc.CUSTOM_MODELS_DIR); })(),
     metricsRegistry: ipc ? new ClusterRegistryView(ipc).asRegistry() : undefined,
     timeseries: ipc ? (since) => ipc.call(HISTORY, 'points', since ?? null) : undefined,
+    drift,
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST, () => {
@@ -146,6 +150,7 @@ export async function main(): Promise<Server | undefined> {
       clearTimeout(force);
       try {
         await engine.close();
+        await drift?.close();
         await feedbackStore.close?.();
         await redis?.quit();
       } catch (e) {

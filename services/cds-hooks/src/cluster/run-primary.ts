@@ -2,8 +2,8 @@
  * The cluster primary of multi-process embedded mode (EMBEDDED_PROCESSES > 1): forks the HTTP
  * workers (each a full embedded service: HTTP, pipeline and ONNX models, listening on the one PORT,
  * which node:cluster shares), holds the state that must be one across them (card registry, replay
- * cache, feedback store; see ipc-stores.ts), aggregates /metrics (cluster-metrics.ts) and keeps the
- * dashboard history from the aggregated metrics. It never handles a hook itself.
+ * cache, feedback store; see ipc-stores.ts), aggregates /metrics (cluster-metrics.ts), keeps the
+ * dashboard history from the aggregated metrics and the drift panel's counts (cluster-drift.ts). It never handles a hook itself.
  *
  * A worker that dies while the service is not shutting down is forked again at once (after 10
  * restarts within a minute, one second apart, so a crash loop does not spin the CPU); calls on the
@@ -18,6 +18,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { readDashboardConfig } from '../ops/dashboard-config';
 import { MetricHistory } from '../ops/metric-history';
+import { driftHandlers } from './cluster-drift';
 import { aggregatedRegistry, metricsHandlers } from './cluster-metrics';
 import { serveIpc, type IpcHandlers } from './ipc-rpc';
 import { createSharedStores } from './ipc-stores';
@@ -56,6 +57,7 @@ export function runPrimary(config: Config, logger: Logger, processes: number): P
   const handlers: IpcHandlers = {
     ...shared.handlers,
     ...metricsHandlers(),
+    ...driftHandlers(),
     [HISTORY]: {
       points: (since: number | null) => ({
         intervalMs: history.intervalMs, windowMs: history.windowMs, points: history.points(since ?? undefined),

@@ -35,3 +35,62 @@ describe('ModelDrift', () => {
     expect(s.missingness).toEqual([{ model: 'm', requests: 6, inputs: { egfr: 0, uacr_mg_g: 0.1667 } }]);
   });
 });
+
+describe('ModelDrift counts merged across processes (takeDelta → absorb)', () => {
+  const models = () => [info('m', [{ name: 'egfr', unit: 'x' }, { name: 'uacr_mg_g', unit: 'mg/g' }])];
+  const calls: [number | undefined, 0 | 1, number][] = [
+    [0.05, 1, 5], [0.15, 0, 10], [0.95, 1, DRIFT_BIN_MS + 1], [undefined, 0, DRIFT_BIN_MS + 2], [0.5, 1, 3 * DRIFT_BIN_MS], [1, 0, 3 * DRIFT_BIN_MS + 9],
+  ];
+
+  it('gives the same panel as one process that saw every call, whichever process saw which', () => {
+    const one = new ModelDrift(models);
+    const a = new ModelDrift(models);
+    const b = new ModelDrift(models);
+    const primary = new ModelDrift();
+    calls.forEach(([v, u, t], i) => {
+      const x = io(v, u);
+      one.record(x.input, x.output, t);
+      (i % 2 === 0 ? a : b).record(x.input, x.output, t);
+      // Hand-overs at different moments: after the 2nd and 5th call from a, after the 4th from b.
+      if (i === 1 || i === 4) primary.absorb(JSON.parse(JSON.stringify(a.takeDelta())));
+      if (i === 3) primary.absorb(JSON.parse(JSON.stringify(b.takeDelta())));
+    });
+    primary.absorb(a.takeDelta());
+    primary.absorb(b.takeDelta());
+    expect(primary.snapshot()).toEqual(one.snapshot());
+    expect(primary.snapshot().predictions[0]!.n).toBe(5);
+    expect(primary.snapshot().missingness[0]!.requests).toBe(6);
+  });
+
+  it('takeDelta empties the recorder; absorbing nothing changes nothing', () => {
+    const a = new ModelDrift(models);
+    expect(a.empty).toBe(true);
+    const x = io(0.3, 1);
+    a.record(x.input, x.output, 0);
+    expect(a.empty).toBe(false);
+    const d = a.takeDelta();
+    expect(a.empty).toBe(true);
+    expect(a.snapshot()).toEqual({ binMs: DRIFT_BIN_MS, predictions: [], missingness: [] });
+    const primary = new ModelDrift();
+    primary.absorb(d);
+    const before = primary.snapshot();
+    primary.absorb(a.takeDelta());
+    expect(primary.snapshot()).toEqual(before);
+  });
+
+  it('keeps the 48 newest hours when merged bins go past them', () => {
+    const a = new ModelDrift(models);
+    const primary = new ModelDrift();
+    for (let h = 0; h < 50; h++) {
+      const x = io(0.2, 1);
+      a.record(x.input, x.output, h * DRIFT_BIN_MS);
+      if (h % 7 === 0) primary.absorb(a.takeDelta());
+    }
+    primary.absorb(a.takeDelta());
+    const p = primary.snapshot().predictions[0]!;
+    expect(p.n).toBe(50);
+    expect(p.bins).toHaveLength(48);
+    expect(p.bins[0]!.start).toBe(new Date(2 * DRIFT_BIN_MS).toISOString());
+    expect(p.bins[47]!.start).toBe(new Date(49 * DRIFT_BIN_MS).toISOString());
+  });
+});

@@ -8,6 +8,11 @@
  * Inputs of a flat model are its manifest's feature names (present flag 0 = missing); inputs of a
  * learned sequence model are its concepts (no value anywhere in the sequence = missing) and its
  * static features (staticPresent 0).
+ *
+ * The counts are mergeable ({@link DriftState}): in multi-process embedded mode each worker records
+ * into its own copy and hands the counts gathered since its last hand-over to the cluster primary
+ * (`takeDelta` → `absorb`, cluster/cluster-drift.ts), so the panel shows every process's calls
+ * whichever worker serves it, and the counts outlive a worker that dies.
  */
 import { SEQUENCE_SETS, type ModelInfo, type ScoringInput, type ScoringOutput, type SequenceSetDefinition } from '@prognos/contracts';
 
@@ -17,6 +22,23 @@ const DECILES = 10;
 
 interface Bin { start: number; n: number; sum: number; deciles: number[] }
 interface Missing { requests: number; missing: Record<string, number> }
+interface PredictionEntry { model: string; version: string; output: string; total: Bin; bins: Bin[] }
+
+/**
+ * The raw counts of a {@link ModelDrift} (JSON-safe: sent over the cluster's IPC channel): per model
+ * output, hourly bins of count, sum and tenths; per model, requests and missing-input counts. Counts
+ * and sums only, never a single prediction or a patient's data.
+ */
+export interface DriftState {
+  predictions: PredictionEntry[];
+  missing: { model: string; requests: number; missing: Record<string, number> }[];
+}
+
+/** What the hook pipeline and the dashboard need of the drift counts (one process's or the cluster's). */
+export interface DriftView {
+  record(input: ScoringInput, output: ScoringOutput, now?: number): void;
+  snapshot(): DriftSnapshot | Promise<DriftSnapshot>;
+}
 
 export interface DriftSnapshot {
   binMs: number;
@@ -24,9 +46,9 @@ export interface DriftSnapshot {
   missingness: { model: string; requests: number; inputs: Record<string, number> }[];
 }
 
-export class ModelDrift {
-  private readonly predictions = new Map<string, { model: string; version: string; output: string; total: Bin; bins: Bin[] }>();
-  private readonly missing = new Map<string, Missing>();
+export class ModelDrift implements DriftView {
+  private predictions = new Map<string, PredictionEntry>();
+  private missing = new Map<string, Missing>();
 
   constructor(private readonly models: () => readonly ModelInfo[] = () => []) {}
 
@@ -64,6 +86,52 @@ export class ModelDrift {
     }
   }
 
+  /** Whether anything was recorded or absorbed since the last {@link takeDelta}. */
+  get empty(): boolean { return this.predictions.size === 0 && this.missing.size === 0; }
+
+  /** The counts recorded since the last call, and a fresh start (what a worker hands to the primary). */
+  takeDelta(): DriftState {
+    const state: DriftState = {
+      predictions: [...this.predictions.values()],
+      missing: [...this.missing.entries()].map(([model, m]) => ({ model, requests: m.requests, missing: m.missing })),
+    };
+    this.predictions = new Map();
+    this.missing = new Map();
+    return state;
+  }
+
+  /**
+   * Adds another recorder's counts (bins of the same hour are summed; the 48 newest hours are kept).
+   * The model version is the absorbed one's: deltas arrive in time order, so it is the newer.
+   */
+  absorb(state: DriftState): void {
+    for (const p of state.predictions) {
+      const key = `${p.model}\u0000${p.output}`;
+      let entry = this.predictions.get(key);
+      if (!entry) {
+        entry = { model: p.model, version: p.version, output: p.output, total: newBin(0), bins: [] };
+        this.predictions.set(key, entry);
+      }
+      entry.version = p.version;
+      addBin(entry.total, p.total);
+      for (const b of p.bins) {
+        const same = entry.bins.find((x) => x.start === b.start);
+        if (same) { addBin(same, b); continue; }
+        const copy = newBin(b.start);
+        addBin(copy, b);
+        entry.bins.push(copy);
+      }
+      entry.bins.sort((a, b) => a.start - b.start);
+      if (entry.bins.length > DRIFT_BINS_KEPT) entry.bins.splice(0, entry.bins.length - DRIFT_BINS_KEPT);
+    }
+    for (const m of state.missing) {
+      let mine = this.missing.get(m.model);
+      if (!mine) { mine = { requests: 0, missing: {} }; this.missing.set(m.model, mine); }
+      mine.requests += m.requests;
+      for (const [name, n] of Object.entries(m.missing)) mine.missing[name] = (mine.missing[name] ?? 0) + n;
+    }
+  }
+
   snapshot(): DriftSnapshot {
     const mean = (b: Bin) => (b.n > 0 ? Math.round((b.sum / b.n) * 1e4) / 1e4 : null);
     return {
@@ -82,6 +150,11 @@ export class ModelDrift {
 
 function newBin(start: number): Bin { return { start, n: 0, sum: 0, deciles: new Array(DECILES).fill(0) }; }
 function add(b: Bin, v: number): void { b.n++; b.sum += v; b.deciles[Math.min(DECILES - 1, Math.floor(v * DECILES))]!++; }
+function addBin(into: Bin, from: Bin): void {
+  into.n += from.n;
+  into.sum += from.sum;
+  for (let i = 0; i < DECILES; i++) into.deciles[i]! += from.deciles[i] ?? 0;
+}
 
 /** input name -> missing, for the model's inputs in this request; undefined when unknown. */
 function inputsMissing(info: ModelInfo | undefined, input: ScoringInput): Record<string, boolean> | undefined {

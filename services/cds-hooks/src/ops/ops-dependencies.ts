@@ -65,7 +65,7 @@ export interface OpsDependencies {
   };
   /** Registry read by /metrics and the dashboard. @defaultValue prom-client's default registry */
   registry?: Registry;
-  /** Prediction distributions and input missingness per model (drift panel). */
+  /** Prediction distributions and input missingness per model (drift panel; multi-process: the primary's merged counts). */
   drift?: { snapshot(): unknown };
   /** Ids of the models whose model card /models/{id}/card serves. */
   modelCards?: readonly string[];

@@ -210,12 +210,12 @@ export function createOpsRouter(deps: OpsDependencies): OpsRouter {
     });
   }));
 
-  router.get('/api/dashboard/drift', operator, dashboardHeaders, (_req, res) => {
+  router.get('/api/dashboard/drift', operator, dashboardHeaders, handle(async (_req, res) => {
     res.json({
-      ...(deps.drift?.snapshot() as object | undefined ?? { predictions: [], missingness: [] }),
+      ...(await deps.drift?.snapshot() as object | undefined ?? { predictions: [], missingness: [] }),
       modelCards: Object.fromEntries((deps.modelCards ?? []).map((id) => [id, `/models/${encodeURIComponent(id)}/card`])),
     });
-  });
+  }));
   router.get('/api/feedback/rules', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, false)));
   router.get('/api/feedback/rules.csv', operator, dashboardHeaders, handle(ruleAnalyticsHandler(deps, true)));
 

@@ -16,7 +16,7 @@ import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from
 import { gatherRecord } from '../prefetch/gather-record';
 import { readPatientStatus } from '@prognos/fhir-features';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
-import type { ModelDrift } from '../ops/model-drift';
+import type { DriftView } from '../ops/model-drift';
 import { buildScoringInputWithBasis } from './build-scoring-input';
 import { deceasedCard } from './deceased-card';
 import { finalizeCards } from './finalize-cards';
@@ -35,7 +35,7 @@ export interface HookDependencies {
   /** Clock (hook time = features' asOf). */
   now?: () => Date;
   /** Prediction distribution and input missingness per model, for the dashboard's drift panel. */
-  drift?: ModelDrift;
+  drift?: Pick<DriftView, 'record'>;
 }
 
 export async function runHook(
