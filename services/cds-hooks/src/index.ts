@@ -15,4 +15,4 @@ export { RedisFeedbackStore } from './feedback/redis-feedback-store';
 export type { FeedbackStore, FeedbackRecord, FeedbackSummary } from './feedback/feedback-store';
 export { runHook, type HookDependencies, type HookConfig } from './pipeline/run-hook';
 export { embeddedEngine } from './pipeline/embedded-engine';
-export { parseJsonBody } from './http/read-json-body';
+export { parseJsonBody, readJsonBody, parseByteSize } from './http/read-json-body';
