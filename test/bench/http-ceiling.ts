@@ -27,6 +27,7 @@ import { parseByteSize, readJsonBody } from '@prognos/cds-hooks';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { ckdRecords, generatedRecords, jsonParseRate, patientViewCalls, type HookCall } from './bench-requests';
 import { driveLoad } from './drive-load';
+import { PairedRounds } from './paired-rounds';
 import { freePort, startService, type ServiceProcess } from './processes';
 
 type Variant = 'bytes' | 'read+parse';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const env = { BODY_LIMIT: '64mb', LOG_LEVEL: 'warn' };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prognos-ceiling-'));
   process.stderr.write(`load at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-  const out = new Map<string, { rps: number; p50: number; p99: number; err: number; parse: number }[]>();
+  const results = new PairedRounds();
   for (const [sn, calls] of sets) {
     // One set of servers per scenario: the bare servers answer with this scenario's real answers.
     const servers: [string, { url: string; stop(): Promise<void> }][] = [];
@@ -116,25 +117,12 @@ async function main(): Promise<void> {
     for (const [, s] of servers) await driveLoad(s.url, calls, { connections: 10, durationS: 2 });
     for (let r = 0; r < rounds; r++) {
       const parse = jsonParseRate(calls, 700);
-      for (const [name, s] of servers) {
-        const l = await driveLoad(s.url, calls, { connections: 10, durationS: 5 });
-        const k = `${sn}|${name}`;
-        out.set(k, [...(out.get(k) ?? []), { rps: l.throughput, p50: l.p50, p99: l.p99, err: l.errors + l.non2xx, parse }]);
-        process.stderr.write(`${r} ${sn} ${name}: ${Math.round(l.throughput)} req/s p99 ${l.p99.toFixed(1)} ms, parse ${Math.round(parse)}/s, load ${os.loadavg()[0]!.toFixed(2)}\n`);
-      }
+      for (const [name, s] of servers) await results.measure(r, sn, name, s.url, calls, parse);
     }
     for (const [, s] of servers) await s.stop();
   }
   process.stderr.write(`load at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  const lines = ['| scenario | server | req/s | p50 ms | p99 ms | errors + non-2xx | JSON.parse/s (same bodies, same run) | req/s ÷ parse/s |', '|---|---|---:|---:|---:|---:|---:|---:|'];
-  for (const [k, v] of out) {
-    const [sn, name] = k.split('|');
-    const rps = med(v.map((x) => x.rps));
-    const parse = med(v.map((x) => x.parse));
-    lines.push(`| ${sn} | ${name} | ${Math.round(rps)} | ${med(v.map((x) => x.p50)).toFixed(1)} | ${med(v.map((x) => x.p99)).toFixed(1)} | ${v.reduce((s, x) => s + x.err, 0)} | ${Math.round(parse)} | ${(rps / parse).toFixed(2)} |`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(results.table('server'));
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

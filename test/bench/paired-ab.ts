@@ -11,6 +11,7 @@ import path from 'node:path';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { ckdRecords, generatedRecords, jsonParseRate, patientViewCalls } from './bench-requests';
 import { driveLoad } from './drive-load';
+import { PairedRounds } from './paired-rounds';
 import { startService, type ServiceProcess } from './processes';
 
 async function main(): Promise<void> {
@@ -32,30 +33,17 @@ async function main(): Promise<void> {
     ['pv-median', patientViewCalls(catalog.services, generatedRecords(1000, new Date()))],
     ['pv-ckd-3y', patientViewCalls(catalog.services, ckdRecords(new Date()))],
   ] as const;
-  const out = new Map<string, { rps: number; p50: number; p99: number; err: number; parse: number }[]>();
+  const results = new PairedRounds();
   process.stderr.write(`load at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   for (const [, calls] of sets) for (const [, s] of svcs) await driveLoad(s.url, calls, { connections: 10, durationS: 2 });
   for (let r = 0; r < rounds; r++) {
     for (const [sn, calls] of sets) {
       const parse = jsonParseRate(calls, 700);
-      for (const [name, s] of svcs) {
-        const l = await driveLoad(s.url, calls, { connections: 10, durationS: 5 });
-        const k = `${sn}|${name}`;
-        out.set(k, [...(out.get(k) ?? []), { rps: l.throughput, p50: l.p50, p99: l.p99, err: l.errors + l.non2xx, parse }]);
-        process.stderr.write(`${r} ${sn} ${name}: ${Math.round(l.throughput)} req/s p99 ${l.p99.toFixed(1)} ms, parse ${Math.round(parse)}/s, load ${os.loadavg()[0]!.toFixed(2)}\n`);
-      }
+      for (const [name, s] of svcs) await results.measure(r, sn, name, s.url, calls, parse);
     }
   }
   process.stderr.write(`load at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  const lines = ['| scenario | service | req/s | p50 ms | p99 ms | errors | JSON.parse/s (same bodies, same run) | req/s ÷ parse/s |', '|---|---|---:|---:|---:|---:|---:|---:|'];
-  for (const [k, v] of out) {
-    const [sn, name] = k.split('|');
-    const rps = med(v.map((x) => x.rps));
-    const parse = med(v.map((x) => x.parse));
-    lines.push(`| ${sn} | ${name} | ${Math.round(rps)} | ${med(v.map((x) => x.p50)).toFixed(1)} | ${med(v.map((x) => x.p99)).toFixed(1)} | ${v.reduce((s, x) => s + x.err, 0)} | ${Math.round(parse)} | ${(rps / parse).toFixed(2)} |`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(results.table('service'));
   for (const [, s] of svcs) await s.stop();
 }
 
