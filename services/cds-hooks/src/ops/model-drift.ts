@@ -59,13 +59,7 @@ export class ModelDrift implements DriftView {
     for (const p of output.predictions) {
       asked.add(p.modelId);
       if (typeof p.value !== 'number' || !Number.isFinite(p.value) || p.value < 0 || p.value > 1) continue;
-      const key = `${p.modelId}\u0000${p.output}`;
-      let entry = this.predictions.get(key);
-      if (!entry) {
-        entry = { model: p.modelId, version: p.modelVersion, output: p.output, total: newBin(0), bins: [] };
-        this.predictions.set(key, entry);
-      }
-      entry.version = p.modelVersion;
+      const entry = this.entry(p.modelId, p.output, p.modelVersion);
       let bin = entry.bins[entry.bins.length - 1];
       if (!bin || bin.start !== start) {
         bin = newBin(start);
@@ -84,6 +78,18 @@ export class ModelDrift implements DriftView {
       m.requests++;
       for (const [name, isMissing] of Object.entries(missing)) m.missing[name] = (m.missing[name] ?? 0) + (isMissing ? 1 : 0);
     }
+  }
+
+  /** The counts of one model output (created empty), its version set to the latest seen. */
+  private entry(model: string, output: string, version: string): PredictionEntry {
+    const key = `${model}\u0000${output}`;
+    let entry = this.predictions.get(key);
+    if (!entry) {
+      entry = { model, version, output, total: newBin(0), bins: [] };
+      this.predictions.set(key, entry);
+    }
+    entry.version = version;
+    return entry;
   }
 
   /** Whether anything was recorded or absorbed since the last {@link takeDelta}. */
@@ -106,13 +112,7 @@ export class ModelDrift implements DriftView {
    */
   absorb(state: DriftState): void {
     for (const p of state.predictions) {
-      const key = `${p.model}\u0000${p.output}`;
-      let entry = this.predictions.get(key);
-      if (!entry) {
-        entry = { model: p.model, version: p.version, output: p.output, total: newBin(0), bins: [] };
-        this.predictions.set(key, entry);
-      }
-      entry.version = p.version;
+      const entry = this.entry(p.model, p.output, p.version);
       addBin(entry.total, p.total);
       for (const b of p.bins) {
         const same = entry.bins.find((x) => x.start === b.start);
