@@ -18,6 +18,16 @@ export interface CdsRoutesDependencies extends HookDependencies {
   feedbackStore: FeedbackStore;
 }
 
+/**
+ * The parsed body, no longer held by the request: runHook lets go of the record before it waits for
+ * scoring (run-hook.ts), and `req.body` would otherwise keep it alive until the response is sent.
+ */
+function takeBody(req: Request): unknown {
+  const body: unknown = req.body;
+  req.body = undefined;
+  return body;
+}
+
 export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
   const router = Router();
 
@@ -29,7 +39,7 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
     if (!descriptor) throw notFound('Unknown CDS service');
     // Metric labels use the registered id only (an unknown id never becomes a label).
     res.on('finish', () => hookRequests.inc({ service: descriptor.id, status: String(res.statusCode) }));
-    const response = await runHook(descriptor, req.body, res.locals.client as CallingClient, deps);
+    const response = await runHook(descriptor, takeBody(req), res.locals.client as CallingClient, deps);
     res.json(response);
   });
   router.all('/cds-services/:id', methodNotAllowed('POST'));

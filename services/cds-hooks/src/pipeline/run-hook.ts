@@ -50,26 +50,13 @@ export async function runHook(
   const deadline = Date.now() + deps.config.HOOK_DEADLINE_MS;
   const service = descriptor.id;
 
-  const request = validateHookRequest(body, descriptor);
-  const log = deps.logger.child({ hookInstance: request.hookInstance, service });
-
-  const record = await gatherRecord(descriptor, request, {
-    allowedFhirServers: client.fhirServers,
-    queryTimeoutMs: deps.config.FHIR_QUERY_TIMEOUT_MS,
-    deadline,
-    maxPages: deps.config.FHIR_MAX_PAGES,
-    maxResponseBytes: deps.config.FHIR_MAX_RESPONSE_BYTES,
-    maxResources: deps.config.MAX_RECORD_RESOURCES,
-  });
-  const sources = Object.fromEntries(Object.entries(record.keys).map(([k, r]) => [k, r.reason ? `${r.source}:${r.reason}` : r.source]));
-
-  const draftOrders = request.context.draftOrders as Bundle | undefined;
-  // A deceased patient gets no prediction, order or referral: one card says so, nothing is scored.
-  const status = readPatientStatus(record.resources.filter((r) => r.resourceType === 'Patient'), asOf);
-  const built = status.deceased ? undefined : buildScoringInputWithBasis({
-    descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
-    labMaxAgeDays: deps.config.LAB_MAX_AGE_DAYS,
-  });
+  const { context, hookInstance, sources, status, built } = await readRecord(descriptor, body, client, deps, asOf, deadline);
+  // Nothing below needs the request body or the record (a few hundred kB to MBs of small objects):
+  // dropped here, they are garbage before the scoring wait, so the young-generation collections
+  // that other calls trigger meanwhile do not copy them (and do not promote them to the old space).
+  body = undefined;
+  const log = deps.logger.child({ hookInstance, service });
+  const draftOrders = context.draftOrders;
   const input = built?.input;
 
   const output = input
@@ -86,9 +73,9 @@ export async function runHook(
   const tCards = performance.now();
   const boundDrafts = (draftOrders?.entry ?? []).map((e) => e.resource as unknown as Record<string, unknown>);
   const finalized = finalizeCards(service, output.cards, output.systemActions, {
-    patientId: request.context.patientId,
-    encounterId: request.context.encounterId,
-    userId: request.context.userId,
+    patientId: context.patientId,
+    encounterId: context.encounterId,
+    userId: context.userId,
     asOf,
     draftOrders: boundDrafts,
     basis: built?.basis,
@@ -99,7 +86,7 @@ export async function runHook(
   });
   // order-select -> order-sign: an alert already shown for this draft is not repeated (alert-dedup.ts).
   finalized.cards = await dedupeAlerts(finalized.cards, {
-    descriptor, patientId: request.context.patientId, draftOrders: boundDrafts, registry: deps.cardRegistry,
+    descriptor, patientId: context.patientId, draftOrders: boundDrafts, registry: deps.cardRegistry,
     client: { iss: client.iss, tenant: client.tenant },
     windowS: deps.config.ALERT_DEDUP_WINDOW_S ?? DEFAULT_ALERT_DEDUP_WINDOW_S, now: asOf.getTime(), logger: log,
   });
@@ -129,6 +116,33 @@ export async function runHook(
   const response: CdsResponse = { cards: finalized.cards.map((c) => c.card) };
   if (finalized.systemActions) response.systemActions = finalized.systemActions;
   return response;
+}
+
+/**
+ * Validate → gather → patient status → scoring input: everything that reads the record. Returns only
+ * what the call needs afterwards (context ids and draft orders, the prefetch sources for the log, the
+ * scoring input and its basis), so the record itself ends with this function.
+ */
+async function readRecord(descriptor: CdsServiceDescriptor, body: unknown, client: CallingClient, deps: HookDependencies, asOf: Date, deadline: number) {
+  const request = validateHookRequest(body, descriptor);
+  const record = await gatherRecord(descriptor, request, {
+    allowedFhirServers: client.fhirServers,
+    queryTimeoutMs: deps.config.FHIR_QUERY_TIMEOUT_MS,
+    deadline,
+    maxPages: deps.config.FHIR_MAX_PAGES,
+    maxResponseBytes: deps.config.FHIR_MAX_RESPONSE_BYTES,
+    maxResources: deps.config.MAX_RECORD_RESOURCES,
+  });
+  const sources = Object.fromEntries(Object.entries(record.keys).map(([k, r]) => [k, r.reason ? `${r.source}:${r.reason}` : r.source]));
+  const { patientId, encounterId, userId } = request.context;
+  const draftOrders = request.context.draftOrders as Bundle | undefined;
+  // A deceased patient gets no prediction, order or referral: one card says so, nothing is scored.
+  const status = readPatientStatus(record.resources.filter((r) => r.resourceType === 'Patient'), asOf);
+  const built = status.deceased ? undefined : buildScoringInputWithBasis({
+    descriptor, resources: record.resources, asOf, draftOrders, selections: request.context.selections,
+    labMaxAgeDays: deps.config.LAB_MAX_AGE_DAYS,
+  });
+  return { context: { patientId, encounterId, userId, draftOrders }, hookInstance: request.hookInstance, sources, status, built };
 }
 
 /** engine.score raced against the deadline; undefined on timeout, failure or a mismatched answer. */
