@@ -5,6 +5,11 @@
  * JSON.parse rate of the same bodies is measured in the same round. Medians per service.
  *
  *   BENCH_BASE_DIR=/path/to/older/checkout (built with `npx tsc -b`) [BENCH_BASE_PROCESSES=0] node dist-test/bench/paired-ab.js
+ *
+ * Or this build under several settings instead of the two "after" services (every core unless a
+ * variant sets EMBEDDED_PROCESSES), BENCH_BASE_DIR optional:
+ *
+ *   BENCH_VARIANTS="default:;young64:EMBEDDED_SEMI_SPACE_MB=64" node dist-test/bench/paired-ab.js
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +32,18 @@ async function main(): Promise<void> {
     const baseProcesses = process.env.BENCH_BASE_PROCESSES ?? '1';
     svcs.push([`before (base build, EMBEDDED_PROCESSES=${baseProcesses})`, await base.startService({ ...env, EMBEDDED_PROCESSES: baseProcesses })]);
   }
-  svcs.push(['after, EMBEDDED_PROCESSES=1', await startService({ ...env, EMBEDDED_PROCESSES: '1' })]);
-  svcs.push([`after, EMBEDDED_PROCESSES=0 (${os.availableParallelism()})`, await startService({ ...env, EMBEDDED_PROCESSES: '0' })]);
+  const variants = process.env.BENCH_VARIANTS;
+  if (variants) {
+    // This build under several settings: "name:KEY=V,KEY2=V2;name2:KEY=V".
+    for (const v of variants.split(';').map((x) => x.trim()).filter(Boolean)) {
+      const [name, settings = ''] = v.split(':');
+      const extra = Object.fromEntries(settings.split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      svcs.push([`${name} (${settings})`, await startService({ ...env, EMBEDDED_PROCESSES: '0', ...extra })]);
+    }
+  } else {
+    svcs.push(['after, EMBEDDED_PROCESSES=1', await startService({ ...env, EMBEDDED_PROCESSES: '1' })]);
+    svcs.push([`after, EMBEDDED_PROCESSES=0 (${os.availableParallelism()})`, await startService({ ...env, EMBEDDED_PROCESSES: '0' })]);
+  }
   const sets = [
     ['pv-median', patientViewCalls(catalog.services, generatedRecords(1000, new Date()))],
     ['pv-ckd-3y', patientViewCalls(catalog.services, ckdRecords(new Date()))],
