@@ -214,3 +214,38 @@ describe('multi-process embedded mode (EMBEDDED_PROCESSES=2)', () => {
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
   }, 30_000);
 });
+
+describe('multi-process embedded mode: per-client limits counted once for every process', () => {
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    // Development auth: every caller is the one client 'development'. A burst of 6 and almost no
+    // refill (one token per 100 s), so the test counts the burst.
+    service = await startService({
+      EMBEDDED_PROCESSES: '2', NODE_ENV: 'development', LOG_LEVEL: 'warn', CLIENT_RATE_PER_S: '0.01', CLIENT_RATE_BURST: '6', CLIENT_MAX_CONCURRENT: '0',
+    }, [], 60_000);
+    await until('two workers', () => (childPids(service.pid).length === 2 ? true : undefined));
+  }, 90_000);
+
+  afterAll(async () => { await service?.stop(15_000); });
+
+  it('gives a client on one keep-alive connection (one worker) its whole burst, and no more across workers', async () => {
+    // One socket: every call reaches the same worker, whose own share of the burst would be 3.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const discover = (viaAgent: boolean) => new Promise<number>((resolve, reject) => {
+      const req = http.request(`${service.url}/cds-services`, { method: 'GET', agent: viaAgent ? agent : false, headers: viaAgent ? {} : { connection: 'close' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push(await discover(true));
+    // Then fresh connections, spread over both workers: one token left in the shared bucket, then 429s.
+    for (let i = 0; i < 4; i++) statuses.push(await discover(false));
+    agent.destroy();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(metricSum((await request(`${service.url}/metrics`, 'GET', {})).text, 'prognos_client_throttled_total', { reason: 'rate' })).toBe(3);
+  }, 30_000);
+});

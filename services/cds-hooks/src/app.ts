@@ -14,7 +14,7 @@ import type { FeedbackRecord, FeedbackStore } from './feedback/feedback-store';
 import { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 import { MemoryShownCardLog, type ShownCardLog } from './analytics/shown-card-log';
 import { accessLog } from './http/access-log';
-import { clientLimits } from './http/client-limits';
+import { clientLimits, type ClientAdmission } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
 import { HookAdmission } from './http/hook-admission';
@@ -63,6 +63,8 @@ export interface AppDependencies {
   timeseries?: OpsDependencies['timeseries'];
   /** Drift counts (multi-process embedded mode: the primary's merged copy). @defaultValue this process's own */
   drift?: DriftView;
+  /** Per-client limit counts (multi-process embedded mode: the primary's). @defaultValue this process's own */
+  clientAdmission?: ClientAdmission;
   /** Set `draining` on shutdown: /readyz then answers 503. */
   lifecycle?: { draining: boolean };
   now?: () => Date;
@@ -183,7 +185,7 @@ export function createApp(deps: AppDependencies): Express {
   const fallback: express.RequestHandler = (req, res, next) => {
     bodyParserPath[0](req, res, (err?: unknown) => (err ? next(err) : bodyParserPath[1](req, res, next)));
   };
-  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config), requireJsonBody, readJsonBody({
+  app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config, deps.clientAdmission), requireJsonBody, readJsonBody({
     limitBytes: parseByteSize(config.BODY_LIMIT), maxDepth: config.MAX_JSON_DEPTH, fallback,
     admission: new HookAdmission(config.HOOK_MAX_CONCURRENT, 100, (n) => hooksWaitingAdmission.set(n)),
   }));

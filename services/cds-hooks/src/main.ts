@@ -15,6 +15,7 @@ import { answerMetricRequests, ClusterRegistryView } from './cluster/cluster-met
 import { IpcClient } from './cluster/ipc-rpc';
 import { IpcCardRegistry, IpcFeedbackStore, IpcReplayCache, IpcShownCardLog } from './cluster/ipc-stores';
 import { ClusterDrift } from './cluster/cluster-drift';
+import { IpcClientLimits } from './cluster/ipc-client-limits';
 import { CLUSTER_SIZE_ENV, HISTORY, runPrimary } from './cluster/run-primary';
 import { embeddedProcesses, isDevelopmentEnv, loadConfig, type Config } from './config';
 import { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feedback/card-registry';
@@ -64,8 +65,9 @@ async function createEngine(config: Config, logger: Logger): Promise<Engine> {
 }
 
 /**
- * A worker of multi-process embedded mode takes its share of the per-client limits (connections are
- * spread round-robin over the processes, so the service as a whole keeps about the configured limits).
+ * A worker of multi-process embedded mode takes its share of the per-client limits: the primary counts
+ * the whole limits for every process (ipc-client-limits.ts), and a worker counts its share itself only
+ * while the primary does not answer.
  */
 function shareOfLimits(config: Config, processes: number): Config {
   const share = (n: number) => (n > 0 ? Math.max(1, Math.ceil(n / processes)) : n);
@@ -124,6 +126,8 @@ export async function main(): Promise<Server | undefined> {
   const { engine, services, models, executionProvider } = await createEngine(config, logger);
   // Drift counts recorded here, merged in the primary (the panel shows every process's calls).
   const drift = ipc ? new ClusterDrift(ipc, models) : undefined;
+  // Per-client limits counted by the primary for every process (this process's share only if it is silent).
+  const clientAdmission = ipc ? new IpcClientLimits(ipc, config) : undefined;
   const lifecycle = { draining: false };
   const app = createApp({
     config, logger, engine, services, auth, cardRegistry, feedbackStore, shownCards, models, executionProvider, lifecycle,
@@ -132,6 +136,7 @@ export async function main(): Promise<Server | undefined> {
     metricsRegistry: ipc ? new ClusterRegistryView(ipc).asRegistry() : undefined,
     timeseries: ipc ? (since) => ipc.call(HISTORY, 'points', since ?? null) : undefined,
     drift,
+    clientAdmission,
     readinessChecks: redis ? async () => ({ redis: { ok: (await redis.ping().catch(() => '')) === 'PONG' } }) : undefined,
   });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST, () => {

@@ -3,7 +3,8 @@
  * workers (each a full embedded service: HTTP, pipeline and ONNX models, listening on the one PORT,
  * which node:cluster shares), holds the state that must be one across them (card registry, replay
  * cache, feedback store; see ipc-stores.ts), aggregates /metrics (cluster-metrics.ts), keeps the
- * dashboard history from the aggregated metrics and the drift panel's counts (cluster-drift.ts). It never handles a hook itself.
+ * dashboard history from the aggregated metrics, the drift panel's counts (cluster-drift.ts) and the
+ * per-client limits (ipc-client-limits.ts). It never handles a hook itself.
  *
  * A worker that dies while the service is not shutting down is forked again at once (after 10
  * restarts within a minute, one second apart, so a crash loop does not spin the CPU); calls on the
@@ -19,12 +20,13 @@ import type { Logger } from '../logger';
 import { readDashboardConfig } from '../ops/dashboard-config';
 import { MetricHistory } from '../ops/metric-history';
 import { driftHandlers } from './cluster-drift';
+import { ClusterClientLimits } from './ipc-client-limits';
 import { aggregatedRegistry, metricsHandlers } from './cluster-metrics';
 import { serveIpc, type IpcHandlers } from './ipc-rpc';
 import { createSharedStores } from './ipc-stores';
 
 export const HISTORY = 'history';
-/** Environment variable telling a worker how many processes share the service (for its share of the per-client limits). */
+/** Environment variable telling a worker how many processes share the service (for its share of the per-client limits when the primary does not answer). */
 export const CLUSTER_SIZE_ENV = 'PROGNOS_CLUSTER_SIZE';
 
 const workerRestarts = getOrCreateMetric('prognos_worker_restarts_total', () => new client.Counter({
@@ -65,11 +67,16 @@ export function runPrimary(config: Config, logger: Logger, processes: number): P
     },
   };
 
+  const limits = new ClusterClientLimits(config);
+
   let stopping = false;
   const restarts: number[] = [];
   const fork = () => {
     const w = cluster.fork({ [CLUSTER_SIZE_ENV]: String(processes) });
-    serveIpc(w, handlers);
+    const workerLimits = limits.forWorker();
+    serveIpc(w, { ...handlers, ...workerLimits.handlers });
+    // The calls a dead worker held give their client slots back.
+    w.once('exit', () => workerLimits.workerGone());
     return w;
   };
 
