@@ -97,7 +97,6 @@ export const cardsDropped = getOrCreateMetric('prognos_cards_dropped_total', () 
   labelNames: ['service', 'reason'] as const,
 }));
 
-/** Feedback items buffered in memory because Redis was unreachable (distributed mode). */
 /** Calls refused with 429 by the per-client limits, by reason (rate, concurrency); no client label. */
 export const clientThrottled = getOrCreateMetric('prognos_client_throttled_total', () => new client.Counter({
   name: 'prognos_client_throttled_total',
@@ -111,6 +110,16 @@ export const hooksWaitingAdmission = getOrCreateMetric('prognos_hooks_waiting_ad
   help: 'Hook calls waiting to be parsed and processed (HOOK_MAX_CONCURRENT are in progress)',
 }));
 
+/**
+ * Multi-process embedded mode: calls whose per-client limits a worker counted itself (its share)
+ * because the cluster primary did not answer; above zero means the primary is stuck or gone.
+ */
+export const clientLimitsFallbacks = getOrCreateMetric('prognos_client_limits_fallbacks_total', () => new client.Counter({
+  name: 'prognos_client_limits_fallbacks_total',
+  help: 'Calls whose per-client limits a worker counted itself because the cluster primary did not answer',
+}));
+
+/** Feedback items buffered in memory because Redis was unreachable (distributed mode). */
 export const feedbackBuffered = getOrCreateMetric('prognos_feedback_buffered', () => new client.Gauge({
   name: 'prognos_feedback_buffered',
   help: 'Feedback items waiting in memory for Redis to come back',

@@ -1,4 +1,5 @@
 import { isRefusal, type Admitted, type Refusal } from '../http/client-limits';
+import { clientLimitsFallbacks } from '../metrics';
 import { ClusterClientLimits, IpcClientLimits } from './ipc-client-limits';
 import type { IpcClient, IpcHandlers } from './ipc-rpc';
 
@@ -74,8 +75,10 @@ describe('per-client limits across the embedded processes', () => {
     const ipc = channel(primary.forWorker().handlers);
     const w = new IpcClientLimits(ipc, limits(0.5, 3, 0));
     ipc.down = true;
+    const fallbacksBefore = (await clientLimitsFallbacks.get()).values[0]?.value ?? 0;
     for (let i = 0; i < 3; i++) admitted(await w.acquire('ehr'));
     expect(isRefusal(await w.acquire('ehr'))).toBe(true);
+    expect((await clientLimitsFallbacks.get()).values[0]?.value).toBe(fallbacksBefore + 4);
     ipc.down = false;
     // The primary's bucket was never touched: it has the whole burst.
     for (let i = 0; i < 6; i++) admitted(await w.acquire('ehr'));

@@ -13,6 +13,7 @@
  * the client key (issuer and tenant) and slot numbers: never patient data.
  */
 import { ClientLimiter, isRefusal, type Admitted, type ClientAdmission, type LimitsConfig, type Refusal } from '../http/client-limits';
+import { clientLimitsFallbacks } from '../metrics';
 import type { IpcClient, IpcHandlers } from './ipc-rpc';
 
 export const LIMITS = 'limits';
@@ -42,6 +43,7 @@ export class IpcClientLimits implements ClientAdmission {
     try {
       answer = await this.ipc.call<Refusal | { slot: number }>(LIMITS, 'acquire', key);
     } catch {
+      clientLimitsFallbacks.inc();
       return this.fallback.acquire(key);
     }
     if (isRefusal(answer)) return answer;
