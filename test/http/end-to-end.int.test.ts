@@ -5,12 +5,13 @@
  * Also: the log output of all of it contains no patient name, identifier, id or token.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { cardSchema, cdsResponseSchema } from '@prognos/contracts';
 import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { MemoryFeedbackStore } from '../../services/cds-hooks/src/feedback/memory-feedback-store';
-import { deadlineMisses, feedbackOutcomes } from '../../services/cds-hooks/src/metrics';
+import { deadlineMisses, deadlinePassedBeforeRecord, feedbackOutcomes } from '../../services/cds-hooks/src/metrics';
 import { resolveBundleReferences, startFhirTestServer, type FhirTestServer } from '../fhir-server/fhir-test-server';
 import { describeWithSharedData, readJson, sharedDir } from '../support/shared-data';
 import { LogCapture, OfflineEngine, postJson, specFixture, startTestApp, type Running } from './support/harness';
@@ -178,7 +179,78 @@ describeWithSharedData('end to end: real scorer, real FHIR server, real HTTP', (
   });
 });
 
+/** POSTs `body` as JSON, sending its first bytes at once and the rest `delayMs` later (a slow upload). */
+function postSlowly(url: string, body: unknown, delayMs: number): Promise<{ status: number; body: any }> {
+  const bytes = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.write(bytes.subarray(0, 20));
+    setTimeout(() => req.end(bytes.subarray(20)), delayMs);
+  });
+}
+
+/** Records the deadline each score() call was given and how much of it was left then; answers nothing. */
+class DeadlineRecordingEngine extends OfflineEngine {
+  budgets: number[] = [];
+  override async score(_input?: unknown, options?: { deadline: number }): Promise<never> {
+    this.budgets.push((options?.deadline ?? Number.NaN) - Date.now());
+    return super.score();
+  }
+}
+
+const counterOf = async (metric: typeof deadlineMisses, service: string) =>
+  (await metric.get()).values.find((v) => v.labels.service === service)?.value ?? 0;
+
 describe('scoring outage and deadline', () => {
+  const orderSelect = () => ({
+    hook: 'order-select', hookInstance: randomUUID(),
+    context: { userId: 'Practitioner/1', patientId: 'p1', selections: ['MedicationRequest/m1'],
+      draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'm1', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' } } }] } },
+  });
+
+  it('counts the hook deadline from arrival: a body still arriving at the deadline is answered {"cards": []} without reading the record', async () => {
+    const engine = new DeadlineRecordingEngine();
+    const app = await startTestApp({ engine, env: { HOOK_DEADLINE_MS: '300' } });
+    try {
+      const misses = await counterOf(deadlineMisses, 'test-order-select');
+      const passed = await counterOf(deadlinePassedBeforeRecord, 'test-order-select');
+      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 450);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ cards: [] });
+      expect(engine.budgets).toEqual([]);
+      expect(await counterOf(deadlineMisses, 'test-order-select')).toBe(misses + 1);
+      expect(await counterOf(deadlinePassedBeforeRecord, 'test-order-select')).toBe(passed + 1);
+      // A malformed request that arrives late still gets its 400, not an empty answer.
+      const bad = await postSlowly(`${app.url}/cds-services/test-order-select`, { hook: 'order-select', context: {} }, 450);
+      expect(bad.status).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a body that arrives before the deadline is scored with what is left of the deadline, not a fresh one', async () => {
+    const engine = new DeadlineRecordingEngine();
+    const app = await startTestApp({ engine, env: { HOOK_DEADLINE_MS: '2000' } });
+    try {
+      const passed = await counterOf(deadlinePassedBeforeRecord, 'test-order-select');
+      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 400);
+      expect(res.status).toBe(200);
+      expect(engine.budgets).toHaveLength(1);
+      // 400 ms of the 2,000 went on the upload: the engine gets at most 1,600 (before: a fresh 2,000).
+      expect(engine.budgets[0]!).toBeLessThanOrEqual(1600);
+      expect(engine.budgets[0]!).toBeGreaterThan(0);
+      expect(await counterOf(deadlinePassedBeforeRecord, 'test-order-select')).toBe(passed);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers 200 {"cards": []} and counts a deadline miss when the scorer is down', async () => {
     const engine = new OfflineEngine();
     const app = await startTestApp({ engine });

@@ -18,6 +18,7 @@ import { clientLimits, type ClientAdmission } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
 import { HookAdmission } from './http/hook-admission';
+import { markArrival } from './http/request-arrival';
 import { hooksWaitingAdmission } from './metrics';
 import { parseByteSize, readJsonBody } from './http/read-json-body';
 import { requireJsonBody } from './http/require-json';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(markArrival);
   app.use(helmet());
   if (config.CORS_ORIGINS.length > 0) {
     // Browser CDS clients call /cds-services only: /metrics, /dashboard, /api and /admin/* stay

@@ -34,7 +34,10 @@ export const configSchema = z.object({
   CORS_ORIGINS: list.default([]),
   /** Request body limit. @defaultValue '5mb' */
   BODY_LIMIT: z.string().default('5mb'),
-  /** Soft hook deadline (ms): scoring that has not answered by then yields {cards: []}. @defaultValue 1500 */
+  /**
+   * Soft hook deadline (ms), counted from the call's arrival (pipeline/run-hook.ts): scoring that has
+   * not answered by then yields {cards: []}. @defaultValue 1500
+   */
   HOOK_DEADLINE_MS: z.coerce.number().int().min(50).max(30000).default(1500),
   /** Timeout for one FHIR query (ms), always inside the hook deadline. @defaultValue 800 */
   FHIR_QUERY_TIMEOUT_MS: z.coerce.number().int().min(10).max(30000).default(800),

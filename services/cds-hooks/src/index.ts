@@ -13,6 +13,6 @@ export { MemoryCardRegistry, RedisCardRegistry, type CardRegistry } from './feed
 export { MemoryFeedbackStore } from './feedback/memory-feedback-store';
 export { RedisFeedbackStore } from './feedback/redis-feedback-store';
 export type { FeedbackStore, FeedbackRecord, FeedbackSummary } from './feedback/feedback-store';
-export { runHook, type HookDependencies, type HookConfig } from './pipeline/run-hook';
+export { runHook, type HookDependencies, type HookConfig, type RunHookOptions } from './pipeline/run-hook';
 export { embeddedEngine } from './pipeline/embedded-engine';
 export { parseJsonBody, readJsonBody, parseByteSize } from './http/read-json-body';

@@ -32,6 +32,12 @@ export const deadlineMisses = getOrCreateMetric('prognos_deadline_misses_total',
   labelNames: ['service'] as const,
 }));
 
+export const deadlinePassedBeforeRecord = getOrCreateMetric('prognos_deadline_passed_before_record_total', () => new client.Counter({
+  name: 'prognos_deadline_passed_before_record_total',
+  help: 'Hook calls whose deadline (counted from arrival) had passed before their record was read, while the body arrived, the client was authenticated or the call waited for admission: answered {"cards": []} without reading the record (also in prognos_deadline_misses_total)',
+  labelNames: ['service'] as const,
+}));
+
 export const cardsReturned = getOrCreateMetric('prognos_cards_total', () => new client.Counter({
   name: 'prognos_cards_total',
   help: 'Cards returned, by service and indicator',

@@ -11,6 +11,7 @@ import { hookRequests } from '../metrics';
 import { runHook, type HookDependencies } from '../pipeline/run-hook';
 import type { ServiceRegistry } from '../service-registry';
 import { methodNotAllowed } from './error-handler';
+import { arrivalOf } from './request-arrival';
 
 export interface CdsRoutesDependencies extends HookDependencies {
   registry: ServiceRegistry;
@@ -39,7 +40,7 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
     if (!descriptor) throw notFound('Unknown CDS service');
     // Metric labels use the registered id only (an unknown id never becomes a label).
     res.on('finish', () => hookRequests.inc({ service: descriptor.id, status: String(res.statusCode) }));
-    const response = await runHook(descriptor, takeBody(req), res.locals.client as CallingClient, deps);
+    const response = await runHook(descriptor, takeBody(req), res.locals.client as CallingClient, deps, { receivedAt: arrivalOf(res) });
     res.json(response);
   });
   router.all('/cds-services/:id', methodNotAllowed('POST'));

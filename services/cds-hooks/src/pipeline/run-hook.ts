@@ -3,6 +3,13 @@
  * validate → gather record → extract features → score (raced against the hook deadline) → bind and
  * check cards → respond. Scoring that fails or misses the deadline yields `{cards: []}` and a
  * deadlineMisses count: a CDS client must never wait on us or see a half-made card.
+ *
+ * The deadline (HOOK_DEADLINE_MS) counts from the call's arrival when the caller knows it
+ * (`options.receivedAt`, stamped by http/request-arrival.ts), so time spent waiting for admission
+ * behind other calls counts too. A call whose deadline passed before its record was read is answered
+ * `{cards: []}` at once, after validation (a malformed request still gets its 400), without gathering,
+ * extraction or scoring: under overload the service then spends its CPU on calls it can still answer
+ * in time.
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import type { CdsResponse, CdsServiceDescriptor, ScoringEngine, ScoringOutput } from '@prognos/contracts';
@@ -12,7 +19,7 @@ import type { CardRegistry } from '../feedback/card-registry';
 import type { ShownCardLog } from '../analytics/shown-card-log';
 import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
-import { cardsReturned, deadlineMisses, stageDuration, suggestionsOffered } from '../metrics';
+import { cardsReturned, deadlineMisses, deadlinePassedBeforeRecord, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
 import { readPatientStatus } from '@prognos/fhir-features';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
@@ -38,19 +45,34 @@ export interface HookDependencies {
   drift?: Pick<DriftView, 'record'>;
 }
 
+export interface RunHookOptions {
+  /** When the call arrived (epoch ms): the deadline counts from then. @defaultValue now */
+  receivedAt?: number;
+}
+
 export async function runHook(
   descriptor: CdsServiceDescriptor,
   body: unknown,
   client: CallingClient,
   deps: HookDependencies,
+  options: RunHookOptions = {},
 ): Promise<CdsResponse> {
   const started = performance.now();
   const now = deps.now ?? (() => new Date());
   const asOf = now();
-  const deadline = Date.now() + deps.config.HOOK_DEADLINE_MS;
+  const deadline = (options.receivedAt ?? Date.now()) + deps.config.HOOK_DEADLINE_MS;
   const service = descriptor.id;
 
-  const { context, hookInstance, sources, status, built } = await readRecord(descriptor, body, client, deps, asOf, deadline);
+  const read = await readRecord(descriptor, body, client, deps, asOf, deadline);
+  if (read === 'deadline-passed') {
+    deadlineMisses.inc({ service });
+    deadlinePassedBeforeRecord.inc({ service });
+    stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
+    deps.logger.info({ service, cards: 0, scored: false, waitedMs: Date.now() - (deadline - deps.config.HOOK_DEADLINE_MS) },
+      'hook answered without reading the record: its deadline passed before it could start');
+    return { cards: [] };
+  }
+  const { context, hookInstance, sources, status, built } = read;
   // Nothing below needs the request body or the record (a few hundred kB to MBs of small objects):
   // dropped here, they are garbage before the scoring wait, so the young-generation collections
   // that other calls trigger meanwhile do not copy them (and do not promote them to the old space).
@@ -125,6 +147,7 @@ export async function runHook(
  */
 async function readRecord(descriptor: CdsServiceDescriptor, body: unknown, client: CallingClient, deps: HookDependencies, asOf: Date, deadline: number) {
   const request = validateHookRequest(body, descriptor);
+  if (Date.now() >= deadline) return 'deadline-passed' as const;
   const record = await gatherRecord(descriptor, request, {
     allowedFhirServers: client.fhirServers,
     queryTimeoutMs: deps.config.FHIR_QUERY_TIMEOUT_MS,
