@@ -16,13 +16,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { generatedRecords, patientViewCalls } from './bench-requests';
 import { driveLoad, percentile } from './drive-load';
 import { scrape, sumMetric } from './prometheus-text';
-import { startService, startWorker, type ServiceProcess, type WorkerProcess } from './processes';
+import { cleanupBenchQueue, startService, startWorker, type ServiceProcess, type WorkerProcess } from './processes';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEVELS = (process.env.BENCH_LEVELS ?? '10,50,200').split(',').map(Number).filter((n) => n > 0);
@@ -65,25 +63,6 @@ async function jobInputs(service: ServiceProcess): Promise<{ inputs: number; job
     inputs: sumMetric(text, 'prognos_queue_batch_inputs_sum'), jobs: sumMetric(text, 'prognos_queue_batch_inputs_count'),
     misses: sumMetric(text, 'prognos_deadline_misses_total'),
   };
-}
-
-async function cleanup(queueName: string): Promise<void> {
-  const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    for (const pattern of [`prognos:worker*:${queueName}*`, `bull:${queueName}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function measure(variant: { name: string; env: Record<string, string> }, calls: ReturnType<typeof patientViewCalls>): Promise<Point[]> {
@@ -143,7 +122,7 @@ async function measure(variant: { name: string; env: Record<string, string> }, c
   } finally {
     await service?.stop(10_000);
     for (const w of workers) await w.stop(10_000);
-    await cleanup(queueName).catch(() => undefined);
+    await cleanupBenchQueue(REDIS_URL, queueName).catch(() => undefined);
   }
   return points;
 }

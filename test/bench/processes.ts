@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { freePort } from '../support/free-port';
 
 export { freePort };
@@ -145,3 +147,24 @@ export function sampleRss(pids: number[], everyMs = 200): { stop(): Record<numbe
 }
 
 export const MB = 1024 * 1024;
+
+/** Removes a bench run's queue, its worker heartbeats and its feedback stream from Redis. */
+export async function cleanupBenchQueue(redisUrl: string, queueName: string): Promise<void> {
+  const queue = new Queue(queueName, { connection: { url: redisUrl } });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const pattern of [`prognos:worker*:${queueName}*`, `bull:${queueName}:*`, `bench:*:${queueName}`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

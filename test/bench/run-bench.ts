@@ -28,7 +28,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   ckdRecords, generatedRecords, jsonDecodeParseRate, jsonParseRate, meanOf, orderSignCalls, patientViewCalls, syntheaRecords, type HookCall,
@@ -38,7 +37,7 @@ import { createFloor, type Floor, type FloorResult } from './measure-floor';
 import { parseJsonBody } from '@prognos/cds-hooks';
 import { addCounters, countersOf, diffCounters, scrape, sumMetric, type CounterSnapshot } from './prometheus-text';
 import {
-  MB, REPO_ROOT, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
+  MB, REPO_ROOT, cleanupBenchQueue, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
 } from './processes';
 import { summarizeCpuProfile, formatProfileSummary } from './summarize-cpu-profile';
 
@@ -151,26 +150,6 @@ async function runScenario(
   return row;
 }
 
-async function cleanupQueue(queueName: string): Promise<void> {
-  const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (const pattern of [`prognos:worker*:${queueName}*`, `bull:${queueName}:*`, `bench:*:${queueName}`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function redisAnswers(): Promise<boolean> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
@@ -235,7 +214,7 @@ async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, 
   } finally {
     await service?.stop(10_000);
     for (const w of workers) await w.stop(10_000);
-    if (workersWanted > 0) await cleanupQueue(queueName).catch((e: unknown) => log(`cleanup failed: ${(e as Error).message}`));
+    if (workersWanted > 0) await cleanupBenchQueue(REDIS_URL, queueName).catch((e: unknown) => log(`cleanup failed: ${(e as Error).message}`));
   }
   let profile: string | undefined;
   if (profileDir) {
