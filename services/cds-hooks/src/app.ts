@@ -79,7 +79,7 @@ export function createApp(deps: AppDependencies): Express {
   const cardRegistry = deps.cardRegistry
     ?? new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   const feedbackStore: FeedbackStore = deps.feedbackStore ?? new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
-  const shownCards = deps.shownCards ?? new MemoryShownCardLog();
+  const shownCards = deps.shownCards ?? new MemoryShownCardLog(config.SHOWN_CARDS_MAX);
   const recentErrors = new RecentErrors();
   const lifecycle = deps.lifecycle ?? { draining: false };
   const drift = deps.drift ?? new ModelDrift(() => deps.models?.() ?? []);

@@ -129,6 +129,11 @@ export const configSchema = z.object({
   FEEDBACK_BUFFER_MAX: z.coerce.number().int().min(10).default(100_000),
   /** Hours after which a shown card without feedback counts as ignored in the per-rule analytics. @defaultValue 24 */
   FEEDBACK_IGNORED_AFTER_H: z.coerce.number().min(0.01).max(24 * 90).default(24),
+  /**
+   * Cards shown kept in memory for the per-rule analytics (embedded mode; the oldest are forgotten, so
+   * the analytics reach back as far as this many cards). @defaultValue 200000
+   */
+  SHOWN_CARDS_MAX: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
   /** Redis stream of cards shown (per-rule analytics) in distributed mode. @defaultValue 'prognos:cards-shown' */
   SHOWN_CARDS_STREAM_KEY: z.string().min(1).default('prognos:cards-shown'),
   /** Serve the card sandbox at /sandbox (operator credential). @defaultValue true, false when NODE_ENV=production */

@@ -101,7 +101,7 @@ export async function main(): Promise<Server | undefined> {
   let replayCache: ReplayCache = new MemoryReplayCache(Date.now, config.REPLAY_CACHE_MAX_PER_ISSUER);
   let cardRegistry: CardRegistry = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   let feedbackStore: FeedbackStore = new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
-  let shownCards: ShownCardLog = new MemoryShownCardLog();
+  let shownCards: ShownCardLog = new MemoryShownCardLog(config.SHOWN_CARDS_MAX);
   if (ipc) {
     // One copy of each in the cluster primary: attribution, replay refusal and feedback across processes.
     replayCache = new IpcReplayCache(ipc);

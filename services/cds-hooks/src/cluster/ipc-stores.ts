@@ -71,14 +71,14 @@ export class IpcShownCardLog implements ShownCardLog {
 }
 
 /** The primary's single copies and the IPC handlers that serve them. */
-export function createSharedStores(config: Pick<Config, 'CARD_REGISTRY_TTL_S' | 'CARD_REGISTRY_MAX' | 'CARD_REGISTRY_MAX_PER_CLIENT' | 'REPLAY_CACHE_MAX_PER_ISSUER'>): {
+export function createSharedStores(config: Pick<Config, 'CARD_REGISTRY_TTL_S' | 'CARD_REGISTRY_MAX' | 'CARD_REGISTRY_MAX_PER_CLIENT' | 'REPLAY_CACHE_MAX_PER_ISSUER' | 'SHOWN_CARDS_MAX'>): {
   cards: MemoryCardRegistry; replay: MemoryReplayCache; feedback: MemoryFeedbackStore; shown: MemoryShownCardLog; handlers: IpcHandlers;
 } {
   const cards = new MemoryCardRegistry(config.CARD_REGISTRY_TTL_S, config.CARD_REGISTRY_MAX, Date.now, config.CARD_REGISTRY_MAX_PER_CLIENT);
   const replay = new MemoryReplayCache(Date.now, config.REPLAY_CACHE_MAX_PER_ISSUER);
   // First-outcome metrics are counted in the primary's registry, which the aggregated /metrics includes.
   const feedback = new MemoryFeedbackStore({ max: config.CARD_REGISTRY_MAX });
-  const shown = new MemoryShownCardLog();
+  const shown = new MemoryShownCardLog(config.SHOWN_CARDS_MAX);
   const handlers: IpcHandlers = {
     [CARDS]: {
       remember: (client: ClientIdentity, serviceId: string, issued: IssuedCard[]) => cards.remember(client, serviceId, issued),
