@@ -220,14 +220,14 @@ describe('scoring outage and deadline', () => {
     try {
       const misses = await counterOf(deadlineMisses, 'test-order-select');
       const passed = await counterOf(deadlinePassedBeforeRecord, 'test-order-select');
-      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 450);
+      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 700);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ cards: [] });
       expect(engine.budgets).toEqual([]);
       expect(await counterOf(deadlineMisses, 'test-order-select')).toBe(misses + 1);
       expect(await counterOf(deadlinePassedBeforeRecord, 'test-order-select')).toBe(passed + 1);
       // A malformed request that arrives late still gets its 400, not an empty answer.
-      const bad = await postSlowly(`${app.url}/cds-services/test-order-select`, { hook: 'order-select', context: {} }, 450);
+      const bad = await postSlowly(`${app.url}/cds-services/test-order-select`, { hook: 'order-select', context: {} }, 700);
       expect(bad.status).toBe(400);
     } finally {
       await app.close();
@@ -239,11 +239,13 @@ describe('scoring outage and deadline', () => {
     const app = await startTestApp({ engine, env: { HOOK_DEADLINE_MS: '2000' } });
     try {
       const passed = await counterOf(deadlinePassedBeforeRecord, 'test-order-select');
-      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 400);
+      const res = await postSlowly(`${app.url}/cds-services/test-order-select`, orderSelect(), 500);
       expect(res.status).toBe(200);
       expect(engine.budgets).toHaveLength(1);
-      // 400 ms of the 2,000 went on the upload: the engine gets at most 1,600 (before: a fresh 2,000).
-      expect(engine.budgets[0]!).toBeLessThanOrEqual(1600);
+      // 500 ms of the 2,000 went on the upload: the engine gets about 1,500 (before: a fresh 2,000 less
+      // a few ms). The margin covers a busy host seeing the request's headers late, which moves the
+      // arrival stamp later and leaves the engine a little more.
+      expect(engine.budgets[0]!).toBeLessThanOrEqual(1750);
       expect(engine.budgets[0]!).toBeGreaterThan(0);
       expect(await counterOf(deadlinePassedBeforeRecord, 'test-order-select')).toBe(passed);
     } finally {
