@@ -28,6 +28,8 @@ export interface LoadOptions {
   durationS: number;
   /** Per-request timeout, seconds. @defaultValue 10 */
   timeoutS?: number;
+  /** Called at each answer (e.g. to follow throughput over a long run). */
+  onResponse?: () => void;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -59,7 +61,11 @@ export async function driveLoad(baseUrl: string, calls: readonly HookCall[], opt
       },
     })),
   }, (err, result) => (err ? fail(err as Error) : done(result)));
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => { latencies.push(responseTime); });
+  const onResponse = options.onResponse;
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    onResponse?.();
+  });
   const r = await finished;
   latencies.sort((a, b) => a - b);
   const durationS = r.duration;

@@ -295,7 +295,10 @@ interface SoakResult {
   rssEndMb: number;
   /** RSS growth over the second half of the soak, MB/min (≈ 0 when bounded). */
   secondHalfSlopeMbPerMin: number;
-  samples: { t: number; rssMb: number }[];
+  /** RSS each second; `answers`: responses since the previous sample. */
+  samples: { t: number; rssMb: number; answers?: number }[];
+  /** Answers per second in each whole minute of the soak (a cost that grows as stores fill shows here). */
+  reqPerSByMinute: number[];
 }
 
 async function runSoak(calls: HookCall[]): Promise<SoakResult> {
@@ -303,9 +306,13 @@ async function runSoak(calls: HookCall[]): Promise<SoakResult> {
   try {
     await driveLoad(service.url, calls, { connections: CONNECTIONS, durationS: Math.max(2, WARMUP_S) });
     const t0 = Date.now();
-    const samples: { t: number; rssMb: number }[] = [{ t: 0, rssMb: readMemory(service.pid).rss / MB }];
-    const timer = setInterval(() => samples.push({ t: (Date.now() - t0) / 1000, rssMb: readMemory(service.pid).rss / MB }), 1000);
-    const load = await driveLoad(service.url, calls, { connections: CONNECTIONS, durationS: SOAK_S });
+    const samples: SoakResult['samples'] = [{ t: 0, rssMb: readMemory(service.pid).rss / MB }];
+    let answers = 0;
+    const timer = setInterval(() => {
+      samples.push({ t: (Date.now() - t0) / 1000, rssMb: readMemory(service.pid).rss / MB, answers });
+      answers = 0;
+    }, 1000);
+    const load = await driveLoad(service.url, calls, { connections: CONNECTIONS, durationS: SOAK_S, onResponse: () => { answers += 1; } });
     clearInterval(timer);
     samples.push({ t: (Date.now() - t0) / 1000, rssMb: readMemory(service.pid).rss / MB });
     const half = samples.filter((s) => s.t >= SOAK_S / 2);
@@ -313,11 +320,27 @@ async function runSoak(calls: HookCall[]): Promise<SoakResult> {
     return {
       durationS: load.durationS, requests: load.requests, errors: load.errors, non2xx: load.non2xx, p99: load.p99,
       rssStartMb: samples[0]!.rssMb, rssMaxMb: Math.max(...samples.map((s) => s.rssMb)), rssEndMb: samples[samples.length - 1]!.rssMb,
-      secondHalfSlopeMbPerMin: slope, samples,
+      secondHalfSlopeMbPerMin: slope, samples, reqPerSByMinute: perMinuteRate(samples),
     };
   } finally {
     await service.stop(10_000);
   }
+}
+
+/** Answers per second in each whole minute, from per-second samples of answers since the previous sample. */
+export function perMinuteRate(samples: readonly { t: number; answers?: number }[]): number[] {
+  const sums: number[] = [];
+  const spans: number[] = [];
+  let prevT = 0;
+  for (const s of samples) {
+    if (s.answers === undefined) { prevT = s.t; continue; }
+    const m = Math.floor(prevT / 60);
+    sums[m] = (sums[m] ?? 0) + s.answers;
+    spans[m] = (spans[m] ?? 0) + (s.t - prevT);
+    prevT = s.t;
+  }
+  // Only whole minutes: a last partial minute would read low or high by chance.
+  return sums.map((n, m) => (spans[m]! >= 59 ? n / spans[m]! : Number.NaN)).filter((r) => Number.isFinite(r));
 }
 
 /** Least squares y = a + b·x, with R². */
@@ -446,7 +469,8 @@ async function main(): Promise<void> {
   if (curve.length) out.push('### Cost against record size (patient-view, 3 services × 4 generated records per size)', '', curveTable(curve), '');
   if (soak) {
     out.push(`### Soak (embedded, mixed traffic of every scenario, ${SOAK_S} s)`, '',
-      `${f0(soak.requests)} requests, errors ${soak.errors}, non-2xx ${soak.non2xx}, p99 ${f1(soak.p99)} ms; RSS after warm-up ${f0(soak.rssStartMb)} MB, max ${f0(soak.rssMaxMb)} MB, end ${f0(soak.rssEndMb)} MB; second-half slope ${f1(soak.secondHalfSlopeMbPerMin)} MB/min.`, '');
+      `${f0(soak.requests)} requests, errors ${soak.errors}, non-2xx ${soak.non2xx}, p99 ${f1(soak.p99)} ms; RSS after warm-up ${f0(soak.rssStartMb)} MB, max ${f0(soak.rssMaxMb)} MB, end ${f0(soak.rssEndMb)} MB; second-half slope ${f1(soak.secondHalfSlopeMbPerMin)} MB/min`
+      + `${soak.reqPerSByMinute.length > 1 ? `; req/s minute by minute ${soak.reqPerSByMinute.map(f0).join(' / ')}` : ''}.`, '');
   }
   out.push('### Targets', '', ...verdicts.map((v) => `- ${v}`), '');
   if (profileText) out.push('### CPU profile of the embedded service (self time by function, whole run)', '', '```', profileText, '```', '');
