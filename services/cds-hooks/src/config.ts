@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { dashboardConfigSchema } from './ops/dashboard-config';
+import { DEFAULT_SHOWN_CARDS_MAX } from './analytics/shown-card-log';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -133,7 +134,7 @@ export const configSchema = z.object({
    * Cards shown kept in memory for the per-rule analytics (embedded mode; the oldest are forgotten, so
    * the analytics reach back as far as this many cards). @defaultValue 200000
    */
-  SHOWN_CARDS_MAX: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  SHOWN_CARDS_MAX: z.coerce.number().int().min(100).max(10_000_000).default(DEFAULT_SHOWN_CARDS_MAX),
   /** Redis stream of cards shown (per-rule analytics) in distributed mode. @defaultValue 'prognos:cards-shown' */
   SHOWN_CARDS_STREAM_KEY: z.string().min(1).default('prognos:cards-shown'),
   /** Serve the card sandbox at /sandbox (operator credential). @defaultValue true, false when NODE_ENV=production */

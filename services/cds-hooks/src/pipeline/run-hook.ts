@@ -60,17 +60,16 @@ export async function runHook(
   const started = performance.now();
   const now = deps.now ?? (() => new Date());
   const asOf = now();
-  const deadline = (options.receivedAt ?? Date.now()) + deps.config.HOOK_DEADLINE_MS;
+  const arrivedAt = options.receivedAt ?? Date.now();
+  const deadline = arrivedAt + deps.config.HOOK_DEADLINE_MS;
   const service = descriptor.id;
 
   const read = await readRecord(descriptor, body, client, deps, asOf, deadline);
   if (read === 'deadline-passed') {
-    deadlineMisses.inc({ service });
     deadlinePassedBeforeRecord.inc({ service });
-    stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
-    deps.logger.info({ service, cards: 0, scored: false, waitedMs: Date.now() - (deadline - deps.config.HOOK_DEADLINE_MS) },
+    deps.logger.info({ service, cards: 0, scored: false, waitedMs: Date.now() - arrivedAt },
       'hook answered without reading the record: its deadline passed before it could start');
-    return { cards: [] };
+    return answeredAtDeadline(service, started);
   }
   const { context, hookInstance, sources, status, built } = read;
   // Nothing below needs the request body or the record (a few hundred kB to MBs of small objects):
@@ -85,10 +84,8 @@ export async function runHook(
     ? await scoreWithinDeadline(deps.engine, input, deadline, log)
     : { cards: [deceasedCard(status, (draftOrders?.entry?.length ?? 0) > 0)], systemActions: undefined, executionProvider: 'none' };
   if (!output) {
-    deadlineMisses.inc({ service });
-    stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
     log.info({ keys: sources, cards: 0, scored: false }, 'hook answered without scoring');
-    return { cards: [] };
+    return answeredAtDeadline(service, started);
   }
 
   if (input && 'predictions' in output) deps.drift?.record(input, output);
@@ -138,6 +135,13 @@ export async function runHook(
   const response: CdsResponse = { cards: finalized.cards.map((c) => c.card) };
   if (finalized.systemActions) response.systemActions = finalized.systemActions;
   return response;
+}
+
+/** The answer of a call that missed its deadline (or whose scoring failed): no cards, counted as a miss. */
+function answeredAtDeadline(service: string, started: number): CdsResponse {
+  deadlineMisses.inc({ service });
+  stageDuration.observe({ service, stage: 'total' }, (performance.now() - started) / 1000);
+  return { cards: [] };
 }
 
 /**
