@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { generatedRecords, patientViewCalls } from './bench-requests';
 import { driveLoad, percentile } from './drive-load';
-import { scrape, sumMetric } from './prometheus-text';
+import { queueBatchInputs, scrape, sumMetric } from './prometheus-text';
 import { cleanupBenchQueue, startService, startWorker, type ServiceProcess, type WorkerProcess } from './processes';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -59,10 +59,7 @@ interface Point { variant: string; inFlight: number; reqS: number; p99: number; 
 
 async function jobInputs(service: ServiceProcess): Promise<{ inputs: number; jobs: number; misses: number }> {
   const text = await scrape(`${service.url}/metrics`);
-  return {
-    inputs: sumMetric(text, 'prognos_queue_batch_inputs_sum'), jobs: sumMetric(text, 'prognos_queue_batch_inputs_count'),
-    misses: sumMetric(text, 'prognos_deadline_misses_total'),
-  };
+  return { ...queueBatchInputs(text), misses: sumMetric(text, 'prognos_deadline_misses_total') };
 }
 
 async function measure(variant: { name: string; env: Record<string, string> }, calls: ReturnType<typeof patientViewCalls>): Promise<Point[]> {

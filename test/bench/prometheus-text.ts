@@ -64,3 +64,8 @@ export function addCounters(a: CounterSnapshot, b: CounterSnapshot): CounterSnap
     inferenceRuns: a.inferenceRuns + b.inferenceRuns,
   };
 }
+
+/** Scoring inputs and batch jobs an HTTP service has sent so far (the prognos_queue_batch_inputs histogram), from its /metrics text. */
+export function queueBatchInputs(text: string): { inputs: number; jobs: number } {
+  return { inputs: sumMetric(text, 'prognos_queue_batch_inputs_sum'), jobs: sumMetric(text, 'prognos_queue_batch_inputs_count') };
+}

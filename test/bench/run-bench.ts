@@ -35,7 +35,7 @@ import {
 import { driveLoad, type LoadResult } from './drive-load';
 import { createFloor, type Floor, type FloorResult } from './measure-floor';
 import { parseJsonBody } from '@prognos/cds-hooks';
-import { addCounters, countersOf, diffCounters, scrape, sumMetric, type CounterSnapshot } from './prometheus-text';
+import { addCounters, countersOf, diffCounters, queueBatchInputs, scrape, type CounterSnapshot } from './prometheus-text';
 import {
   MB, REPO_ROOT, cleanupBenchQueue, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
 } from './processes';
@@ -166,8 +166,7 @@ interface BatchPoint { mode: string; inFlight: number; throughput: number; p99: 
 
 /** Inputs and jobs sent by the HTTP service so far (prognos_queue_batch_inputs histogram). */
 async function serviceJobInputs(service: ServiceProcess): Promise<{ inputs: number; jobs: number }> {
-  const text = await scrape(`${service.url}/metrics`);
-  return { inputs: sumMetric(text, 'prognos_queue_batch_inputs_sum'), jobs: sumMetric(text, 'prognos_queue_batch_inputs_count') };
+  return queueBatchInputs(await scrape(`${service.url}/metrics`));
 }
 
 async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, FloorResult>, parseRates: Map<string, number>, profileThis: boolean): Promise<{ rows: ScenarioRow[]; profile?: string; batches: BatchPoint[] }> {
