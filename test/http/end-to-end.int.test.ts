@@ -11,7 +11,8 @@ import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { cardSchema, cdsResponseSchema } from '@prognos/contracts';
 import { createInProcessScorer, loadScorerConfig, type InProcessScorer } from '@prognos/scorer';
 import { MemoryFeedbackStore } from '../../services/cds-hooks/src/feedback/memory-feedback-store';
-import { deadlineMisses, deadlinePassedBeforeRecord, feedbackOutcomes } from '../../services/cds-hooks/src/metrics';
+import { MemoryCardRegistry } from '../../services/cds-hooks/src/feedback/card-registry';
+import { deadlineMisses, deadlinePassedBeforeRecord, feedbackOutcomes, hooksShedUnread } from '../../services/cds-hooks/src/metrics';
 import { resolveBundleReferences, startFhirTestServer, type FhirTestServer } from '../fhir-server/fhir-test-server';
 import { describeWithSharedData, readJson, sharedDir } from '../support/shared-data';
 import { LogCapture, OfflineEngine, postJson, specFixture, startTestApp, type Running } from './support/harness';
@@ -251,6 +252,70 @@ describe('scoring outage and deadline', () => {
     } finally {
       await app.close();
     }
+  });
+
+  describe('a call that waits for admission until its deadline has passed', () => {
+    /** A card registry whose lookups take 400 ms: a feedback post then holds the one admission slot. */
+    class SlowLookupRegistry extends MemoryCardRegistry {
+      private entered!: () => void;
+      readonly lookupEntered = new Promise<void>((r) => { this.entered = r; });
+      override async lookup(...args: Parameters<MemoryCardRegistry['lookup']>) {
+        this.entered();
+        await new Promise((r) => setTimeout(r, 400));
+        return super.lookup(...args);
+      }
+    }
+    const feedback = () => ({ feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2024-01-01T00:00:00Z' }] });
+    const malformed = { hook: 'order-select', hookInstance: randomUUID(), context: {} };
+
+    /**
+     * One admission slot, held by a feedback post (its lookup waits 400 ms; the slot is released after
+     * the 100 ms straggler time); then a malformed hook call and a second feedback post queue behind it.
+     */
+    async function queueBehindFeedback(deadlineMs: string) {
+      const engine = new DeadlineRecordingEngine();
+      const cardRegistry = new SlowLookupRegistry(3600, 1000);
+      const app = await startTestApp({ engine, cardRegistry, env: { HOOK_MAX_CONCURRENT: '1', HOOK_DEADLINE_MS: deadlineMs } });
+      try {
+        const shed = await counterOf(hooksShedUnread, 'test-order-select');
+        const passed = await counterOf(deadlinePassedBeforeRecord, 'test-order-select');
+        const holder = postJson(`${app.url}/cds-services/test-order-select/feedback`, feedback());
+        await cardRegistry.lookupEntered;
+        const [hook, laterFeedback, first] = await Promise.all([
+          postJson(`${app.url}/cds-services/test-order-select`, malformed),
+          postJson(`${app.url}/cds-services/test-order-select/feedback`, feedback()),
+          holder,
+        ]);
+        return {
+          hook, laterFeedback, first, engine,
+          shed: (await counterOf(hooksShedUnread, 'test-order-select')) - shed,
+          passed: (await counterOf(deadlinePassedBeforeRecord, 'test-order-select')) - passed,
+        };
+      } finally {
+        await app.close();
+      }
+    }
+
+    it('is answered {"cards": []} without its body being parsed; feedback queued beside it is still read', async () => {
+      const r = await queueBehindFeedback('50');
+      // The body is malformed: parsed, it would get a 400. Shed unread, it gets the empty answer.
+      expect(r.hook.status).toBe(200);
+      expect(r.hook.body).toEqual({ cards: [] });
+      expect(r.engine.budgets).toEqual([]);
+      expect(r.shed).toBe(1);
+      expect(r.passed).toBe(1);
+      // Feedback is never shed: the later post was parsed and answered on its merits (an unknown card).
+      expect(r.first.status).toBe(404);
+      expect(r.laterFeedback.status).toBe(404);
+    });
+
+    it('is read as usual when its deadline has not passed at its turn', async () => {
+      const r = await queueBehindFeedback('2000');
+      expect(r.hook.status).toBe(400);
+      expect(r.shed).toBe(0);
+      expect(r.passed).toBe(0);
+      expect(r.laterFeedback.status).toBe(404);
+    });
   });
 
   it('answers 200 {"cards": []} and counts a deadline miss when the scorer is down', async () => {

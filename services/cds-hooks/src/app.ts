@@ -18,7 +18,7 @@ import { clientLimits, type ClientAdmission } from './http/client-limits';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitJsonDepth } from './http/limit-json-depth';
 import { HookAdmission } from './http/hook-admission';
-import { markArrival } from './http/request-arrival';
+import { deadlinePassed, markArrival } from './http/request-arrival';
 import { hooksWaitingAdmission } from './metrics';
 import { parseByteSize, readJsonBody } from './http/read-json-body';
 import { requireJsonBody } from './http/require-json';
@@ -190,6 +190,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/cds-services', authenticate(deps.auth, logger), clientLimits(config, deps.clientAdmission), requireJsonBody, readJsonBody({
     limitBytes: parseByteSize(config.BODY_LIMIT), maxDepth: config.MAX_JSON_DEPTH, fallback,
     admission: new HookAdmission(config.HOOK_MAX_CONCURRENT, 100, (n) => hooksWaitingAdmission.set(n)),
+    // Hook calls only: feedback is never dropped, however late.
+    shedWhenLate: (req, res) => isHookCallPath(req.path) && deadlinePassed(res, config.HOOK_DEADLINE_MS),
   }));
   app.use(createCdsRoutes({
     config, engine: deps.engine, logger, registry, cardRegistry, feedbackStore, shownCards, now: deps.now, drift,
@@ -198,6 +200,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** A hook call's path under /cds-services (`/{id}`), not feedback (`/{id}/feedback`) or discovery. */
+function isHookCallPath(p: string): boolean {
+  return /^\/[^/]+\/?$/.test(p);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -37,6 +37,12 @@ export const deadlinePassedBeforeRecord = getOrCreateMetric('prognos_deadline_pa
   help: 'Hook calls whose deadline (counted from arrival) had passed before their record was read, while the body arrived, the client was authenticated or the call waited for admission: answered {"cards": []} without reading the record (also in prognos_deadline_misses_total)',
   labelNames: ['service'] as const,
 }));
+export const hooksShedUnread = getOrCreateMetric('prognos_hooks_shed_unread_total', () => new client.Counter({
+  name: 'prognos_hooks_shed_unread_total',
+  help: 'Hook calls that waited for admission behind other calls until their deadline had passed, and were answered {"cards": []} without their body being parsed (a sign of overload; also in prognos_deadline_passed_before_record_total and prognos_deadline_misses_total)',
+  labelNames: ['service'] as const,
+}));
+
 
 export const cardsReturned = getOrCreateMetric('prognos_cards_total', () => new client.Counter({
   name: 'prognos_cards_total',

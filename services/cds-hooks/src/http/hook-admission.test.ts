@@ -71,4 +71,38 @@ describe('HookAdmission', () => {
     expect(started).toHaveLength(50);
     expect(a.waiting).toBe(0);
   });
+
+  it('sheds a call that waited and is late at its turn: answered unstarted, taking no slot, and the next one starts', () => {
+    const a = new HookAdmission(1, 10_000);
+    const started: string[] = [];
+    const answered: string[] = [];
+    const first = response();
+    a.admit(first, () => started.push('first'), { late: () => true, answer: () => answered.push('first') });
+    a.admit(response(), () => started.push('late'), { late: () => true, answer: () => answered.push('late') });
+    a.admit(response(), () => started.push('in time'), { late: () => false, answer: () => answered.push('in time') });
+    a.admit(response(), () => started.push('after'));
+    // Admitted at once: never shed, however late (its body was still arriving, not waiting on us).
+    expect(started).toEqual(['first']);
+    expect(answered).toEqual([]);
+    first.finish();
+    // The late one is answered without starting; the slot it would have taken goes to the next.
+    expect(answered).toEqual(['late']);
+    expect(started).toEqual(['first', 'in time']);
+    expect(a.waiting).toBe(1);
+  });
+
+  it('asks whether a waiting call is late only at its turn, not when it arrives', () => {
+    const a = new HookAdmission(1, 10_000);
+    let late = false;
+    const asked: boolean[] = [];
+    const started: string[] = [];
+    const first = response();
+    a.admit(first, () => started.push('first'));
+    a.admit(response(), () => started.push('waiting'), { late: () => { asked.push(late); return late; }, answer: () => started.push('shed') });
+    expect(asked).toEqual([]);
+    late = true;
+    first.finish();
+    expect(asked).toEqual([true]);
+    expect(started).toEqual(['first', 'shed']);
+  });
 });

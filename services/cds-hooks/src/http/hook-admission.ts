@@ -11,13 +11,26 @@
  *
  * A call waiting on I/O (the EHR's FHIR server, or a scoring job) must not hold back the others: one
  * admitted longer than `stragglerMs` stops counting against the limit (it keeps its body).
+ *
+ * A call that had to wait may be shed when its turn comes (`shed.late()`): it is then handed to
+ * `shed.answer` instead of being started, and takes no slot. The caller answers it without parsing
+ * it, so under overload the CPU goes to calls that can still be answered in time rather than to
+ * parsing bodies whose client has stopped waiting. A call admitted at once is never shed: a deadline
+ * that passed while its body was still arriving says nothing about this service's load.
  */
 import type { ServerResponse } from 'node:http';
+
+/** How a waiting call may be shed at its turn: `late()` says whether to, `answer` answers it unstarted. */
+export interface ShedWhenLate {
+  late: () => boolean;
+  answer: () => void;
+}
 
 interface Waiting {
   start: () => void;
   res: ServerResponse;
   gone: boolean;
+  shed?: ShedWhenLate;
 }
 
 export class HookAdmission {
@@ -37,13 +50,16 @@ export class HookAdmission {
     return this.queue.length - this.head;
   }
 
-  /** Runs `start` now, or when a slot frees; never for a call whose client went away meanwhile. */
-  admit(res: ServerResponse, start: () => void): void {
+  /**
+   * Runs `start` now, or when a slot frees; never for a call whose client went away meanwhile, and
+   * not for one that waited and is `shed.late()` by then (`shed.answer` runs instead).
+   */
+  admit(res: ServerResponse, start: () => void, shed?: ShedWhenLate): void {
     if (this.limit <= 0 || (this.counted < this.limit && this.waiting === 0)) {
       this.run(res, start);
       return;
     }
-    const w: Waiting = { start, res, gone: false };
+    const w: Waiting = { start, res, gone: false, shed };
     res.once('close', () => { w.gone = true; });
     this.queue.push(w);
     this.onChange?.(this.waiting);
@@ -78,6 +94,10 @@ export class HookAdmission {
       this.queue[this.head++] = undefined as unknown as Waiting;
       changed = true;
       if (w.gone) continue;
+      if (w.shed?.late()) {
+        w.shed.answer();
+        continue;
+      }
       this.run(w.res, w.start);
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

@@ -13,10 +13,11 @@
  * JSON.parse then flattens) and a second full walk of the parsed tree for the depth check.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { badRequest } from '@prognos/contracts';
 import type { HookAdmission } from './hook-admission';
 import { isWs, parseJsonBytes, type ParsedJsonBytes } from './parse-json-bytes';
+import { markShedUnread } from './request-arrival';
 
 /** An error shaped like body-parser's (`type` read by the error handler). */
 function bodyError(type: string, status: number, message: string): Error & { type: string; status: number; expose: boolean } {
@@ -95,12 +96,18 @@ export interface ReadJsonBodyOptions {
   fallback: RequestHandler;
   /** Bounds the calls holding a parsed body at once (hook-admission.ts); absent = no bound. */
   admission?: HookAdmission;
+  /**
+   * Whether a call that waited for admission is too late to be worth reading when its turn comes.
+   * Such a call is passed on unparsed (`req.body` undefined), marked by {@link markShedUnread}, for
+   * its route to answer without reading it.
+   */
+  shedWhenLate?: (req: Request, res: Response) => boolean;
 }
 
 const ignore = () => undefined;
 
 export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
-  const { limitBytes, maxDepth, fallback, admission } = options;
+  const { limitBytes, maxDepth, fallback, admission, shedWhenLate } = options;
   return (req, res, next) => {
     const enc = req.headers['content-encoding'];
     if (req.method !== 'POST' || (enc !== undefined && enc.toLowerCase() !== 'identity') || !isUtf8ContentType(req.headers['content-type'])
@@ -144,8 +151,11 @@ export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
         (req as { body?: unknown }).body = parsed.value;
         next();
       };
-      if (admission) admission.admit(res, proceed);
-      else proceed();
+      if (!admission) { proceed(); return; }
+      admission.admit(res, proceed, shedWhenLate && {
+        late: () => shedWhenLate(req, res),
+        answer: () => { chunks.length = 0; markShedUnread(res); next(); },
+      });
     };
     const onError = (e: Error) => { cleanup(); next(bodyError('request.aborted', 400, e.message)); };
     const onAborted = () => { cleanup(); next(bodyError('request.aborted', 400, 'request aborted')); };

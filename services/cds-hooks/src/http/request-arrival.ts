@@ -8,6 +8,7 @@
 import type { RequestHandler, Response } from 'express';
 
 const RECEIVED_AT = 'receivedAt';
+const SHED_UNREAD = 'shedUnread';
 
 /** Stamps the request's arrival (epoch ms) on `res.locals`. */
 export const markArrival: RequestHandler = (_req, res, next) => {
@@ -19,4 +20,23 @@ export const markArrival: RequestHandler = (_req, res, next) => {
 export function arrivalOf(res: Response): number | undefined {
   const t: unknown = res.locals[RECEIVED_AT];
   return typeof t === 'number' ? t : undefined;
+}
+
+/** Whether a deadline of `deadlineMs`, counted from the request's arrival, has passed (false when unstamped). */
+export function deadlinePassed(res: Response, deadlineMs: number, now = Date.now()): boolean {
+  const t = arrivalOf(res);
+  return t !== undefined && now >= t + deadlineMs;
+}
+
+/**
+ * Marks a call that waited for admission past its deadline and was passed on without its body being
+ * parsed (http/read-json-body.ts): its route answers it without reading it.
+ */
+export function markShedUnread(res: Response): void {
+  res.locals[SHED_UNREAD] = true;
+}
+
+/** Whether {@link markShedUnread} marked this call. */
+export function wasShedUnread(res: Response): boolean {
+  return res.locals[SHED_UNREAD] === true;
 }

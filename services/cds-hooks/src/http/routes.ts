@@ -8,10 +8,10 @@ import type { CardRegistry } from '../feedback/card-registry';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { recordFeedback } from '../feedback/record-feedback';
 import { hookRequests } from '../metrics';
-import { runHook, type HookDependencies } from '../pipeline/run-hook';
+import { answerShedUnread, runHook, type HookDependencies } from '../pipeline/run-hook';
 import type { ServiceRegistry } from '../service-registry';
 import { methodNotAllowed } from './error-handler';
-import { arrivalOf } from './request-arrival';
+import { arrivalOf, wasShedUnread } from './request-arrival';
 
 export interface CdsRoutesDependencies extends HookDependencies {
   registry: ServiceRegistry;
@@ -36,6 +36,13 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
   router.all('/cds-services', methodNotAllowed('GET'));
 
   router.post('/cds-services/:id', async (req: Request<{ id: string }>, res) => {
+    if (wasShedUnread(res)) {
+      if (!deps.registry.has(req.params.id)) throw notFound('Unknown CDS service');
+      const service = req.params.id;
+      res.on('finish', () => hookRequests.inc({ service, status: String(res.statusCode) }));
+      res.json(answerShedUnread(service, deps, arrivalOf(res)));
+      return;
+    }
     const descriptor = deps.registry.find(req.params.id, (req.body as { hook?: unknown } | undefined)?.hook);
     if (!descriptor) throw notFound('Unknown CDS service');
     // Metric labels use the registered id only (an unknown id never becomes a label).

@@ -19,7 +19,7 @@ import type { CardRegistry } from '../feedback/card-registry';
 import type { ShownCardLog } from '../analytics/shown-card-log';
 import { validateHookRequest } from '../hooks/validate-hook-request';
 import type { Logger } from '../logger';
-import { cardsReturned, deadlineMisses, deadlinePassedBeforeRecord, stageDuration, suggestionsOffered } from '../metrics';
+import { cardsReturned, deadlineMisses, deadlinePassedBeforeRecord, hooksShedUnread, stageDuration, suggestionsOffered } from '../metrics';
 import { gatherRecord } from '../prefetch/gather-record';
 import { readPatientStatus } from '@prognos/fhir-features';
 import { DEFAULT_ALERT_DEDUP_WINDOW_S, dedupeAlerts } from './alert-dedup';
@@ -135,6 +135,19 @@ export async function runHook(
   const response: CdsResponse = { cards: finalized.cards.map((c) => c.card) };
   if (finalized.systemActions) response.systemActions = finalized.systemActions;
   return response;
+}
+
+/**
+ * The answer of a call shed at admission: it waited behind other calls until its deadline had passed,
+ * and its body was never parsed (http/hook-admission.ts), so nothing of the request is known here but
+ * the service it was sent to.
+ */
+export function answerShedUnread(service: string, deps: Pick<HookDependencies, 'logger'>, receivedAt: number | undefined): CdsResponse {
+  hooksShedUnread.inc({ service });
+  deadlinePassedBeforeRecord.inc({ service });
+  deps.logger.info({ service, cards: 0, scored: false, read: false, waitedMs: receivedAt === undefined ? undefined : Date.now() - receivedAt },
+    'hook answered without parsing it: it waited for admission until its deadline passed');
+  return answeredAtDeadline(service, performance.now());
 }
 
 /** The answer of a call that missed its deadline (or whose scoring failed): no cards, counted as a miss. */
