@@ -20,7 +20,7 @@ import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { generatedRecords, patientViewCalls } from './bench-requests';
 import { driveLoad, percentile } from './drive-load';
 import { queueBatchInputs, scrape, sumMetric } from './prometheus-text';
-import { cleanupBenchQueue, startService, startWorker, type ServiceProcess, type WorkerProcess } from './processes';
+import { cleanupBenchQueue, parseEnvList, startService, startWorker, type ServiceProcess, type WorkerProcess } from './processes';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEVELS = (process.env.BENCH_LEVELS ?? '10,50,200').split(',').map(Number).filter((n) => n > 0);
@@ -29,8 +29,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'default:').split(';').filter(Boolean).map((v) => {
   const i = v.indexOf(':');
-  const env = Object.fromEntries(v.slice(i + 1).split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  return { name: v.slice(0, i), env };
+  return { name: v.slice(0, i), env: parseEnvList(v.slice(i + 1)) };
 });
 
 const HTTP_PROF = process.env.BENCH_HTTP_PROF;

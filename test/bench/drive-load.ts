@@ -30,6 +30,13 @@ export interface LoadOptions {
   timeoutS?: number;
   /** Called at each answer (e.g. to follow throughput over a long run). */
   onResponse?: () => void;
+  /**
+   * Requests per second from all connections together (autocannon's `overallRate`): with more
+   * connections than the service answers at once, calls arrive at this rate however slowly the
+   * service answers, as an EHR's traffic does (open loop). Absent: each connection sends its next
+   * call when the last is answered (closed loop).
+   */
+  overallRate?: number;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -51,6 +58,7 @@ export async function driveLoad(baseUrl: string, calls: readonly HookCall[], opt
     connections: options.connections ?? 10,
     duration: options.durationS,
     timeout: options.timeoutS ?? 10,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: calls.map((c) => ({
       method: 'POST' as const,
       path: c.path,

@@ -168,3 +168,8 @@ export async function cleanupBenchQueue(redisUrl: string, queueName: string): Pr
     redis.disconnect();
   }
 }
+
+/** A service environment written as "KEY=V KEY2=V2" (a bench's BENCH_SERVICE_ENV or variant), as an object. */
+export function parseEnvList(text: string | undefined): Record<string, string> {
+  return Object.fromEntries((text ?? '').split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}

@@ -37,7 +37,7 @@ import { createFloor, type Floor, type FloorResult } from './measure-floor';
 import { parseJsonBody } from '@prognos/cds-hooks';
 import { addCounters, countersOf, diffCounters, queueBatchInputs, scrape, type CounterSnapshot } from './prometheus-text';
 import {
-  MB, REPO_ROOT, cleanupBenchQueue, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
+  MB, REPO_ROOT, cleanupBenchQueue, parseEnvList, readMemory, sampleRss, startService, startWorker, type ServiceProcess, type WorkerProcess,
 } from './processes';
 import { summarizeCpuProfile, formatProfileSummary } from './summarize-cpu-profile';
 
@@ -59,7 +59,7 @@ const JSON_OUT = process.env.BENCH_JSON ?? path.join(REPO_ROOT, 'bench-results',
 /** Bodies of the cost curve's 20,000-resource records exceed the 5 MB default (uncapped prefetch). */
 const SERVICE_ENV: Record<string, string> = {
   BODY_LIMIT: '64mb', LOG_LEVEL: 'warn',
-  ...Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  ...parseEnvList(process.env.BENCH_SERVICE_ENV),
 };
 
 const TARGETS = { embeddedP99Ms: 50, distributedP99Ms: 75, floorShare: 0.6, parseShare: 0.5 };
