@@ -12,9 +12,13 @@
  * So `service ÷ read+parse` is what the clinical pipeline (validation, gathering, extraction, safety,
  * models, cards) leaves of the bare reader's throughput, and `read+parse ÷ JSON.parse/s` is the most
  * any pipeline could reach here. Every server is driven at 10 connections for 5 s per round, rounds
- * interleaved (the machine is shared), medians reported.
+ * interleaved (the machine is shared), medians reported. Each server is first warmed for
+ * `BENCH_WARMUP_S` (default 10). The service is started afresh for each scenario, and what traffic a
+ * process has seen matters: on the CKD records a fresh service answered 500-610 req/s here, the same
+ * service after median-record traffic 715-840 (BENCHMARKS.md, fifth pass), so compare this tool's
+ * service row with `paired-ab.js` and `npm run bench`, which warm on other scenarios first.
  *
- *   npx tsc -b && [BENCH_ROUNDS=3] [BENCH_PROCESSES=1,2] [BENCH_SCENARIOS=pv-median,pv-ckd-3y] node dist-test/bench/http-ceiling.js
+ *   npx tsc -b && [BENCH_ROUNDS=3] [BENCH_PROCESSES=1,2] [BENCH_SCENARIOS=pv-median,pv-ckd-3y] [BENCH_WARMUP_S=10] node dist-test/bench/http-ceiling.js
  */
 import cluster from 'node:cluster';
 import fs from 'node:fs';
@@ -88,6 +92,7 @@ async function captureAnswers(service: ServiceProcess, calls: readonly HookCall[
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const warmupS = Number(process.env.BENCH_WARMUP_S ?? 10);
   const processCounts = (process.env.BENCH_PROCESSES ?? `1,${os.availableParallelism()}`).split(',').map(Number).filter((n) => n > 0);
   const catalog = loadServiceCatalog(loadScorerConfig());
   const asOf = new Date();
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
     for (const n of processCounts) {
       for (const v of ['read+parse', 'bytes'] as const) servers.push([`bare ${v}, ${n} process${n > 1 ? 'es' : ''}`, await startBare(v, n, answersFile)]);
     }
-    for (const [, s] of servers) await driveLoad(s.url, calls, { connections: 10, durationS: 2 });
+    for (const [, s] of servers) await driveLoad(s.url, calls, { connections: 10, durationS: warmupS });
     for (let r = 0; r < rounds; r++) {
       const parse = jsonParseRate(calls, 700);
       for (const [name, s] of servers) await results.measure(r, sn, name, s.url, calls, parse);
