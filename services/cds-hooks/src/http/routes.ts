@@ -36,19 +36,17 @@ export function createCdsRoutes(deps: CdsRoutesDependencies): Router {
   router.all('/cds-services', methodNotAllowed('GET'));
 
   router.post('/cds-services/:id', async (req: Request<{ id: string }>, res) => {
-    if (wasShedUnread(res)) {
-      if (!deps.registry.has(req.params.id)) throw notFound('Unknown CDS service');
-      const service = req.params.id;
-      res.on('finish', () => hookRequests.inc({ service, status: String(res.statusCode) }));
-      res.json(answerShedUnread(service, deps, arrivalOf(res)));
-      return;
-    }
-    const descriptor = deps.registry.find(req.params.id, (req.body as { hook?: unknown } | undefined)?.hook);
-    if (!descriptor) throw notFound('Unknown CDS service');
+    // A call shed unread at admission has no body to pick the hook by: its id says whether it exists.
+    const shed = wasShedUnread(res);
+    const descriptor = shed ? undefined : deps.registry.find(req.params.id, (req.body as { hook?: unknown } | undefined)?.hook);
+    const service = shed ? (deps.registry.has(req.params.id) ? req.params.id : undefined) : descriptor?.id;
+    if (!service) throw notFound('Unknown CDS service');
     // Metric labels use the registered id only (an unknown id never becomes a label).
-    res.on('finish', () => hookRequests.inc({ service: descriptor.id, status: String(res.statusCode) }));
-    const response = await runHook(descriptor, takeBody(req), res.locals.client as CallingClient, deps, { receivedAt: arrivalOf(res) });
-    res.json(response);
+    res.on('finish', () => hookRequests.inc({ service, status: String(res.statusCode) }));
+    const receivedAt = arrivalOf(res);
+    res.json(descriptor
+      ? await runHook(descriptor, takeBody(req), res.locals.client as CallingClient, deps, { receivedAt })
+      : answerShedUnread(service, deps, receivedAt));
   });
   router.all('/cds-services/:id', methodNotAllowed('POST'));
 

@@ -65,12 +65,7 @@ export async function runHook(
   const service = descriptor.id;
 
   const read = await readRecord(descriptor, body, client, deps, asOf, deadline);
-  if (read === 'deadline-passed') {
-    deadlinePassedBeforeRecord.inc({ service });
-    deps.logger.info({ service, cards: 0, scored: false, waitedMs: Date.now() - arrivedAt },
-      'hook answered without reading the record: its deadline passed before it could start');
-    return answeredAtDeadline(service, started);
-  }
+  if (read === 'deadline-passed') return answeredBeforeRecord(service, started, deps.logger, arrivedAt, 'parsed');
   const { context, hookInstance, sources, status, built } = read;
   // Nothing below needs the request body or the record (a few hundred kB to MBs of small objects):
   // dropped here, they are garbage before the scoring wait, so the young-generation collections
@@ -143,11 +138,20 @@ export async function runHook(
  * the service it was sent to.
  */
 export function answerShedUnread(service: string, deps: Pick<HookDependencies, 'logger'>, receivedAt: number | undefined): CdsResponse {
-  hooksShedUnread.inc({ service });
+  return answeredBeforeRecord(service, performance.now(), deps.logger, receivedAt, 'unparsed');
+}
+
+/**
+ * The answer of a call whose deadline passed before its record was read: parsed and validated (it
+ * waited for its body or for admission), or shed unparsed at admission. Counted and logged.
+ */
+function answeredBeforeRecord(service: string, started: number, logger: Logger, arrivedAt: number | undefined, body: 'parsed' | 'unparsed'): CdsResponse {
   deadlinePassedBeforeRecord.inc({ service });
-  deps.logger.info({ service, cards: 0, scored: false, read: false, waitedMs: receivedAt === undefined ? undefined : Date.now() - receivedAt },
-    'hook answered without parsing it: it waited for admission until its deadline passed');
-  return answeredAtDeadline(service, performance.now());
+  if (body === 'unparsed') hooksShedUnread.inc({ service });
+  logger.info({ service, cards: 0, scored: false, parsed: body === 'parsed', waitedMs: arrivedAt === undefined ? undefined : Date.now() - arrivedAt },
+    body === 'unparsed' ? 'hook answered without parsing it: it waited for admission until its deadline passed'
+      : 'hook answered without reading the record: its deadline passed before it could start');
+  return answeredAtDeadline(service, started);
 }
 
 /** The answer of a call that missed its deadline (or whose scoring failed): no cards, counted as a miss. */
