@@ -31,10 +31,11 @@ export interface LoadOptions {
   /** Called at each answer (e.g. to follow throughput over a long run). */
   onResponse?: () => void;
   /**
-   * Requests per second from all connections together (autocannon's `overallRate`): with more
-   * connections than the service answers at once, calls arrive at this rate however slowly the
-   * service answers, as an EHR's traffic does (open loop). Absent: each connection sends its next
-   * call when the last is answered (closed loop).
+   * Requests per second from all connections together (autocannon's `overallRate`). A connection
+   * still waits for its answer before it sends again, so calls arrive at this rate however slowly the
+   * service answers only while fewer than `connections` are unanswered: with many connections, close
+   * to an EHR's traffic, which does not slow down for a slow service. Absent: each connection sends
+   * its next call as soon as the last is answered (closed loop).
    */
   overallRate?: number;
 }

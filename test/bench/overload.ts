@@ -1,7 +1,7 @@
 /**
- * The service past its capacity, as an EHR's traffic reaches it: calls arrive at a fixed rate (open
- * loop, autocannon's `overallRate` over many connections) above what the service can answer, so calls
- * wait, and some wait past the hook deadline. What matters then is how many calls are still answered
+ * The service past its capacity, as an EHR's traffic reaches it: calls arrive at a fixed rate
+ * (autocannon's `overallRate` over many connections, so the rate holds until that many calls are
+ * unanswered) above what the service can answer, so calls wait, and some wait past the hook deadline. What matters then is how many calls are still answered
  * with cards, and what the late ones cost. Measures the closed-loop capacity first (10 connections),
  * then drives pv-median at `BENCH_RATE_FACTOR` × that rate; reports, per build and round: the rate
  * offered and answered, answers with cards per second, client p50/p99, deadline misses and calls shed
