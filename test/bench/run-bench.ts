@@ -8,6 +8,8 @@
  * Environment (all optional):
  *   BENCH_DURATION_S   seconds per autocannon scenario                       @defaultValue 10
  *   BENCH_WARMUP_S     warm-up before each scenario, not counted              @defaultValue 2
+ *   BENCH_MODE_WARMUP_S mixed traffic of every scenario after each mode's service starts, not
+ *                      counted: a fresh process is slower for its first tens of seconds  @defaultValue 30
  *   BENCH_FLOOR_S      seconds per floor measurement                          @defaultValue 5
  *   BENCH_CURVE_S      seconds per service point of the cost curve (at least 10 floor calls per connection) @defaultValue 3
  *   BENCH_CURVE_SIZES  record sizes of the cost curve                         @defaultValue 100,500,1000,2000,5000,10000,20000
@@ -44,6 +46,7 @@ import { summarizeCpuProfile, formatProfileSummary } from './summarize-cpu-profi
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
 const DURATION_S = num(process.env.BENCH_DURATION_S, 10);
 const WARMUP_S = num(process.env.BENCH_WARMUP_S, 2);
+const MODE_WARMUP_S = num(process.env.BENCH_MODE_WARMUP_S, 30);
 const FLOOR_S = num(process.env.BENCH_FLOOR_S, 5);
 const CURVE_S = num(process.env.BENCH_CURVE_S, 3);
 const CURVE_SIZES = (process.env.BENCH_CURVE_SIZES ?? '100,500,1000,2000,5000,10000,20000').split(',').map(Number).filter((n) => n > 0);
@@ -191,6 +194,14 @@ async function runMode(mode: string, scenarios: Scenario[], floors: Map<string, 
     for (let i = 0; i < workersWanted; i++) workers.push(await startWorker({ REDIS_URL, QUEUE_NAME: queueName, LOG_LEVEL: 'warn' }));
     service = await startService(env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
     log(`${mode}: service pid ${service.pid}${workers.length ? `, workers ${workers.map((w) => w.pid).join(', ')}` : ''}`);
+    if (MODE_WARMUP_S > 0) {
+      // A fresh process answers slower for its first tens of seconds while V8 optimises the code and
+      // the heap grows (pv-median, one process: 10.7 ms of CPU per call in its first 2 s, 4-5 ms after
+      // 20 s; BENCHMARKS.md, issue 16 fifth pass). The scenarios measure the service as it runs, not
+      // as it starts.
+      await driveLoad(service.url, scenarios.flatMap((s) => s.calls), { connections: CONNECTIONS, durationS: MODE_WARMUP_S, timeoutS: 60 });
+      log(`${mode}: warmed up with ${MODE_WARMUP_S} s of every scenario's calls`);
+    }
     for (const s of scenarios) rows.push(await runScenario(mode, s, service, workers, floors.get(s.name)!, parseRates.get(s.name)!));
     const med = scenarios.find((s) => s.name === 'pv-median');
     if (!embedded && BATCH_S > 0 && med) {
@@ -399,6 +410,8 @@ async function main(): Promise<void> {
   const parseRates = new Map<string, number>();
   const decodeRates = new Map<string, number>();
   const readerRates = new Map<string, number>();
+  // The floor warms as the services do (see MODE_WARMUP_S), for a third of the time: it has no HTTP stack to warm.
+  if (MODE_WARMUP_S > 0) await floor.measure(scenarios.flatMap((s) => s.calls), { durationS: MODE_WARMUP_S / 3, concurrency: CONNECTIONS });
   for (const s of scenarios) {
     parseRates.set(s.name, jsonParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
     decodeRates.set(s.name, jsonDecodeParseRate(s.calls, Math.max(500, FLOOR_S * 200)));
@@ -461,7 +474,7 @@ async function main(): Promise<void> {
   }
 
   const out: string[] = [];
-  out.push(`## Service benchmark (${asOf.toISOString()})`, '', `Machine: ${machine}. ${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; floor ${FLOOR_S} s per scenario.`, '');
+  out.push(`## Service benchmark (${asOf.toISOString()})`, '', `Machine: ${machine}. ${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up (and ${MODE_WARMUP_S} s of every scenario's calls after each mode's service starts); floor ${FLOOR_S} s per scenario.`, '');
   out.push('### Floor (same calls, same pipeline, one process, no HTTP, no queue)', '', floorTable(scenarios, floors, parseRates, decodeRates, readerRates), '');
   out.push('### Service over HTTP', '', scenarioTable(rows, scenarios), '');
   if (batches.length) out.push('### Distributed: mean batch size against hooks in flight (pv-median)', '', batchTable(batches), '');
@@ -477,7 +490,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 
   fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
-  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), decodeRates: Object.fromEntries(decodeRates), readerRates: Object.fromEntries(readerRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
+  fs.writeFileSync(JSON_OUT, JSON.stringify({ asOf, machine, settings: { DURATION_S, WARMUP_S, MODE_WARMUP_S, FLOOR_S, CURVE_S, CONNECTIONS, MODES }, floors: Object.fromEntries(floors), parseRates: Object.fromEntries(parseRates), decodeRates: Object.fromEntries(decodeRates), readerRates: Object.fromEntries(readerRates), batches, rows, curve, fit, fitService, soak, verdicts }, null, 2));
   log(`raw figures: ${JSON_OUT}`);
 }
 
