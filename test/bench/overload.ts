@@ -12,12 +12,11 @@
  *     node dist-test/bench/overload.js
  */
 import os from 'node:os';
-import path from 'node:path';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { generatedRecords, patientViewCalls } from './bench-requests';
 import { driveLoad } from './drive-load';
 import { scrape, sumMetric } from './prometheus-text';
-import { parseEnvList, startService, type ServiceProcess } from './processes';
+import { parseEnvList, startBaseService, startService, type ServiceProcess } from './processes';
 
 const FACTOR = Number(process.env.BENCH_RATE_FACTOR ?? 1.5);
 const DURATION_S = Number(process.env.BENCH_S ?? 15);
@@ -41,9 +40,7 @@ async function main(): Promise<void> {
   const builds: [string, ServiceProcess][] = [];
   const baseDir = process.env.BENCH_BASE_DIR;
   if (baseDir) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const base = require(path.join(baseDir, 'dist-test', 'bench', 'processes.js')) as typeof import('./processes');
-    builds.push(['before', await base.startService(env)]);
+    builds.push(['before', await startBaseService(baseDir, env)]);
   }
   builds.push(['this build', await startService(env)]);
   try {

@@ -12,12 +12,11 @@
  *   BENCH_VARIANTS="default:;young64:EMBEDDED_SEMI_SPACE_MB=64" node dist-test/bench/paired-ab.js
  */
 import os from 'node:os';
-import path from 'node:path';
 import { loadScorerConfig, loadServiceCatalog } from '@prognos/scorer';
 import { ckdRecords, generatedRecords, jsonParseRate, patientViewCalls } from './bench-requests';
 import { driveLoad } from './drive-load';
 import { PairedRounds } from './paired-rounds';
-import { startService, type ServiceProcess } from './processes';
+import { startBaseService, startService, type ServiceProcess } from './processes';
 
 async function main(): Promise<void> {
   const baseDir = process.env.BENCH_BASE_DIR;
@@ -26,11 +25,9 @@ async function main(): Promise<void> {
   const env = { BODY_LIMIT: '64mb', LOG_LEVEL: 'warn' };
   const svcs: [string, ServiceProcess][] = [];
   if (baseDir) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const base = require(path.join(baseDir, 'dist-test', 'bench', 'processes.js')) as typeof import('./processes');
     // BENCH_BASE_PROCESSES: EMBEDDED_PROCESSES of the older build (1 = one process; 0 = every core).
     const baseProcesses = process.env.BENCH_BASE_PROCESSES ?? '1';
-    svcs.push([`before (base build, EMBEDDED_PROCESSES=${baseProcesses})`, await base.startService({ ...env, EMBEDDED_PROCESSES: baseProcesses })]);
+    svcs.push([`before (base build, EMBEDDED_PROCESSES=${baseProcesses})`, await startBaseService(baseDir, { ...env, EMBEDDED_PROCESSES: baseProcesses })]);
   }
   const variants = process.env.BENCH_VARIANTS;
   if (variants) {

@@ -173,3 +173,13 @@ export async function cleanupBenchQueue(redisUrl: string, queueName: string): Pr
 export function parseEnvList(text: string | undefined): Record<string, string> {
   return Object.fromEntries((text ?? '').split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 }
+
+/**
+ * Starts the service of an older build (a checkout built with `npx tsc -b`) through that build's own
+ * bench helpers, for before/after runs side by side with this build.
+ */
+export function startBaseService(baseDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const base = require(path.join(baseDir, 'dist-test', 'bench', 'processes.js')) as typeof import('./processes');
+  return base.startService(env);
+}
